@@ -1,0 +1,87 @@
+"""The site's own pages: home, About and New Here?."""
+
+from django.db import models
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from blog.blocks import BodyBlock
+from blog.models import BlogIndexPage, BlogPostPage
+
+
+class HomePage(Page):
+    """The site root: an introduction and the latest posts."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+    latest_posts_count = models.PositiveSmallIntegerField(
+        "number of latest posts", default=5, help_text="How many recent posts the home page lists."
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("latest_posts_count")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["blog.BlogIndexPage", "home.AboutPage", "home.NewHerePage"]
+
+    class Meta:
+        verbose_name = "home page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        blog_index = BlogIndexPage.objects.child_of(self).live().first()
+        context["blog_index"] = blog_index
+        context["posts"] = blog_index.get_posts()[: self.latest_posts_count] if blog_index else []
+        return context
+
+
+class AboutPage(Page):
+    body = StreamField(BodyBlock())
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = "about page"
+
+
+class NewHerePage(Page):
+    """Welcomes first-time visitors and points them to the posts to start with."""
+
+    body = StreamField(BodyBlock())
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("body"),
+        InlinePanel("start_here_posts", heading="Start here", label="Post"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = "New Here? page"
+
+    def get_start_here_posts(self):
+        """The picked posts in the editor's order, leaving out drafts and private posts."""
+        visible = BlogPostPage.objects.live().public().values("pk")
+        return self.start_here_posts.filter(post__in=visible).select_related("post")
+
+
+class StartHerePost(Orderable):
+    page = ParentalKey(NewHerePage, related_name="start_here_posts", on_delete=models.CASCADE)
+    post = models.ForeignKey(BlogPostPage, on_delete=models.CASCADE, related_name="+")
+    note = models.CharField(
+        max_length=255, blank=True, help_text="Optional: why a newcomer should read this one."
+    )
+
+    panels = [FieldPanel("post"), FieldPanel("note")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "start-here post"

@@ -1,0 +1,21 @@
+import pytest
+
+from tests.builders import build_site
+
+
+def pytest_collection_modifyitems(config, items):
+    # A test that needs PostgreSQL says so with @pytest.mark.postgres and is
+    # skipped, with the reason, on any other database.
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def site_tree(db):
+    return build_site()
