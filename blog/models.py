@@ -20,6 +20,19 @@ from wagtail.search import index
 from .blocks import BodyBlock
 
 
+def nearest_page(paginator, number):
+    """The listing page a visitor asked for, or the nearest one that exists.
+
+    `?page=abc` gives page 1, `?page=0` page 1 and `?page=999` the last page,
+    so an old or mistyped link still lands on real posts.
+    """
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    return paginator.page(min(max(number, 1), paginator.num_pages))
+
+
 class BlogTag(TagBase):
     """A tag editors manage under Snippets and pick on posts."""
 
@@ -74,9 +87,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
 
     def render_listing(self, request, posts, archive_title="", **extra):
         paginator = Paginator(posts, settings.BLOG_POSTS_PER_PAGE)
-        # get_page() turns `?page=abc` into page 1 and `?page=999` into the
-        # last page: a visitor always lands on a real page, never a 500.
-        posts_page = paginator.get_page(request.GET.get("page"))
+        posts_page = nearest_page(paginator, request.GET.get("page"))
         return self.render(
             request,
             context_overrides={

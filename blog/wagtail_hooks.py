@@ -1,5 +1,6 @@
 from django.db.models import Count
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -10,7 +11,7 @@ class BlogTagViewSet(SnippetViewSet):
     model = BlogTag
     icon = "tag"
     menu_label = "Tags"
-    list_display = ["name", "slug", "post_count"]
+    list_display = ["name", "slug", Column("post_count", label="Posts", sort_key="post_count")]
     search_fields = ["name", "slug", "description"]
     # Plain database filtering: tags are few and need no search index.
     search_backend_name = None

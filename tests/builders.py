@@ -98,7 +98,5 @@ def make_post(
         post.save_revision()
         post.save(update_fields=["live"])
     if private:
-        PageViewRestriction.objects.create(
-            page=post, restriction_type=PageViewRestriction.LOGIN
-        )
+        PageViewRestriction.objects.create(page=post, restriction_type=PageViewRestriction.LOGIN)
     return post

@@ -1,0 +1,189 @@
+"""Every page type renders what a visitor expects to read."""
+
+import datetime
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from bs4 import BeautifulSoup
+
+from home.models import StartHerePost
+from tests.builders import make_author, make_post, make_tag, paragraph, publish
+
+
+def soup(response):
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def test_post_page_reads_like_the_seed(client, site_tree):
+    tags = [make_tag(name) for name in ("micro expert", "long tail", "niche", "internet")]
+    post = make_post(
+        site_tree.blog,
+        "The Rise of the Micro Expert",
+        date=datetime.date(2008, 12, 15),
+        author=make_author(),
+        summary="We are all micro experts.",
+        body="<p>We hold expert knowledge.</p><ul><li>Bootstrapped Marketing</li></ul>",
+        tags=tags,
+    )
+    page = soup(client.get(post.url))
+
+    assert page.find("h1").get_text() == "The Rise of the Micro Expert"
+    assert len(page.find_all("h1")) == 1
+    assert page.find("time").get_text() == "December 15th, 2008"
+    assert "by Ben Young" in page.get_text()
+    assert page.select_one(".post-body ul li").get_text() == "Bootstrapped Marketing"
+    tag_links = page.select(".post-tags a")
+    assert [a.get_text() for a in tag_links] == ["internet", "long tail", "micro expert", "niche"]
+    assert page.select_one(".post-tags").get_text().startswith("Tags: internet, long tail")
+    assert tag_links[0]["href"] == "/blog/tag/internet/"
+    assert page.find("meta", attrs={"name": "description"})["content"] == (
+        "We are all micro experts."
+    )
+
+    next_steps = page.select_one(".post-next-steps")
+    text = " ".join(next_steps.get_text().split())
+    assert "What are you doing all the way down here? You could:" in text
+    assert "View my about page" in text
+    assert "Or for first timers the New Here? page" in text
+    assert "Or maybe email this to a friend" in text
+    assert "Or subscribe to get blog updates" in text
+    links = {a.get_text(): a["href"] for a in next_steps.find_all("a")}
+    assert links["about page"] == "/about/"
+    assert links["New Here?"] == "/new-here/"
+    assert links["subscribe to get blog updates"] == "/blog/feed/"
+    mailto = urlsplit(links["email this to a friend"])
+    assert mailto.scheme == "mailto"
+    query = parse_qs(mailto.query)
+    assert query["subject"] == ["The Rise of the Micro Expert"]
+    assert "http://testserver/blog/the-rise-of-the-micro-expert/" in query["body"][0]
+
+
+def test_post_links_and_feed_are_live(client, site_tree):
+    post = make_post(site_tree.blog, "Hello", tags=[make_tag("niche")])
+    page = soup(client.get(post.url))
+    for a in page.select(".post-tags a, .post-next-steps a:not([href^=mailto])"):
+        assert client.get(a["href"]).status_code == 200, a["href"]
+
+
+def test_site_chrome_on_every_page(client, site_tree):
+    post = make_post(site_tree.blog, "Hello")
+    for url in ("/", "/blog/", post.url, "/about/", "/new-here/", "/search/?q=hello"):
+        page = soup(client.get(url))
+        assert page.select_one("a.skip-link")["href"] == "#main"
+        assert page.find("main", id="main")
+        assert page.find("header") and page.find("footer")
+        nav = [a.get_text() for a in page.select("nav[aria-label=Main] a")]
+        assert nav == ["Home", "Blog", "About", "New Here?"], url
+        form = page.find("form", attrs={"role": "search"})
+        assert form["action"] == "/search/" and form["method"] == "get"
+        assert len(page.find_all("h1")) == 1, url
+        assert page.find("link", rel="stylesheet")["href"].startswith("/static/css/")
+        assert page.find("link", type="application/rss+xml")["href"] == "/blog/feed/"
+
+
+def test_home_lists_the_latest_posts(client, site_tree):
+    for n in range(7):
+        make_post(site_tree.blog, f"Post {n}", date=datetime.date(2020, 1, 1 + n))
+    page = soup(client.get("/"))
+    assert page.find("h1").get_text() == "Test Blog"
+    assert "Welcome to the test blog." in page.get_text()
+    titles = [h.get_text() for h in page.select(".post-card__title")]
+    assert titles == ["Post 6", "Post 5", "Post 4", "Post 3", "Post 2"]
+
+
+def test_blog_index_paginates_ten_a_page_newest_first(client, site_tree):
+    for n in range(23):
+        make_post(
+            site_tree.blog, f"Post {n}", date=datetime.date(2020, 1, 1) + datetime.timedelta(n)
+        )
+    first = soup(client.get("/blog/"))
+    titles = [h.get_text() for h in first.select(".post-card__title")]
+    assert titles[:2] == ["Post 22", "Post 21"] and len(titles) == 10
+    numbers = [a.get_text() for a in first.select(".pagination a") if a.get_text().isdigit()]
+    assert numbers == ["1", "2", "3"]
+    assert first.select_one(".pagination a[aria-current=page]").get_text() == "1"
+
+    third = soup(client.get("/blog/?page=3"))
+    assert [h.get_text() for h in third.select(".post-card__title")] == [
+        "Post 2",
+        "Post 1",
+        "Post 0",
+    ]
+
+
+def test_about_and_new_here_pages(client, site_tree):
+    post = make_post(site_tree.blog, "Start with this", summary="The first post to read.")
+    other = make_post(site_tree.blog, "Then this")
+    draft = make_post(site_tree.blog, "Unfinished", live=False)
+    new_here = site_tree.new_here
+    new_here.body = paragraph("<p>Welcome, newcomer.</p>")
+    new_here.start_here_posts.add(StartHerePost(post=other, sort_order=1))
+    new_here.start_here_posts.add(StartHerePost(post=post, sort_order=0, note="Read me first."))
+    new_here.start_here_posts.add(StartHerePost(post=draft, sort_order=2))
+    publish(new_here)
+
+    page = soup(client.get("/new-here/"))
+    assert "Welcome, newcomer." in page.get_text()
+    items = [" ".join(li.get_text().split()) for li in page.select(".start-here li")]
+    assert items == ["Start with this — Read me first.", "Then this"]
+
+    about = soup(client.get("/about/"))
+    assert about.find("h1").get_text() == "About"
+    assert "About me." in about.get_text()
+
+
+def test_code_block_is_escaped_and_heading_levels_render(client, site_tree):
+    post = make_post(site_tree.blog, "Code")
+    post.body = [
+        {"type": "heading", "value": {"text": "Section", "level": "h3"}},
+        {"type": "code", "value": {"language": "html", "source": "<script>alert(1)</script>"}},
+        {"type": "quote", "value": {"text": "Jack of many trades", "attribution": "Ben"}},
+        {"type": "embed", "value": {"url": "https://www.youtube.com/watch?v=abc", "caption": ""}},
+    ]
+    publish(post)
+    response = client.get(post.url)
+    html = response.content.decode()
+    page = soup(response)
+    assert page.select_one(".post-body h3").get_text() == "Section"
+    assert "<script>alert(1)</script>" not in html
+    assert page.select_one("pre code.language-html").get_text() == "<script>alert(1)</script>"
+    assert page.select_one("blockquote").get_text().strip() == "Jack of many trades"
+    assert page.select_one("figure.block-quote cite").get_text() == "Ben"
+    # No oEmbed provider is reachable in tests: the media stays a working link.
+    assert page.select_one(".block-embed a")["href"] == "https://www.youtube.com/watch?v=abc"
+
+
+def test_feed_lists_live_posts(client, site_tree):
+    make_post(site_tree.blog, "Published one", summary="Summary here.")
+    make_post(site_tree.blog, "Secret draft", live=False)
+    response = client.get("/blog/feed/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    body = response.content.decode()
+    assert "<title>Published one</title>" in body
+    assert "http://testserver/blog/published-one/" in body
+    assert "Secret draft" not in body
+
+
+def test_custom_404_page(client, site_tree):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.find("h1").get_text() == "Page not found"
+    assert page.select_one("nav[aria-label=Main]")
+
+
+def test_custom_500_page_renders_without_a_database():
+    from django.test import RequestFactory
+    from django.views.defaults import server_error
+
+    response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert re.search(rb"<h1>Something went wrong</h1>", response.content)
+
+
+def test_favicon(client, site_tree):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.ico")

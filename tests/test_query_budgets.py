@@ -1,0 +1,57 @@
+"""Query budgets: each page costs a fixed number of queries, however many posts and tags.
+
+The counts are exact so that a new N+1 fails here first; the issue's ceiling
+is 15 a page.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.builders import make_post, make_tag
+
+BUDGET = 15
+
+
+def add_posts(blog, count, tags_per_post, prefix):
+    tags = [make_tag(f"tag {n}") for n in range(tags_per_post)]
+    for n in range(count):
+        make_post(
+            blog,
+            f"{prefix} {n}",
+            date=datetime.date(2008, 12, 1) + datetime.timedelta(days=n),
+            tags=tags,
+        )
+
+
+def count_queries(client, url):
+    client.get(url)  # warm per-process caches (content types, site root paths)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("/", 9),
+        ("/blog/", 11),
+        ("/blog/tag/tag-0/", 12),
+        ("/blog/2008/", 12),
+        ("/blog/post-0/", 11),
+        ("/about/", 7),
+        ("/new-here/", 9),
+    ],
+)
+def test_page_queries_do_not_grow_with_posts_or_tags(client, site_tree, url, expected):
+    add_posts(site_tree.blog, 3, tags_per_post=1, prefix="Post")
+    few = count_queries(client, url)
+
+    add_posts(site_tree.blog, 30, tags_per_post=4, prefix="More")
+    many = count_queries(client, url)
+
+    assert few == many == expected
+    assert expected <= BUDGET

@@ -1,0 +1,112 @@
+"""Production settings refuse to start without secrets and pass Django's deploy checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args, **env):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        # As on a fresh server: none of the test run's own Django variables
+        # (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE).
+        if key not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    environment.update(DJANGO_SETTINGS_MODULE="config.settings.production", **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = manage("check")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_wsgi_defaults_to_production_settings():
+    wsgi = (ROOT / "config" / "wsgi.py").read_text()
+    assert 'setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")' in wsgi
+
+
+@pytest.mark.parametrize("secret_key", ["x" * 10])
+def test_check_deploy_is_clean_with_the_environment_set(secret_key):
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="k8#v0Qz!r2Lm9wX4pT7sY1cN6bJ3hF5dG8eA0uK2iO4yR7tE9wQ-" + secret_key,
+        ALLOWED_HOSTS="blog.example.com",
+        CSRF_TRUSTED_ORIGINS="https://blog.example.com",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_database_url_selects_the_database():
+    code = (
+        "import django, os; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['NAME'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
+    default = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert default.stdout.split() == ["django.db.backends.sqlite3", str(ROOT / "db.sqlite3")]
+    for scheme in ("postgres", "postgresql"):
+        env["DATABASE_URL"] = f"{scheme}://blog@db.example.com:5432/blog"
+        chosen = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        assert chosen.stdout.split() == ["django.db.backends.postgresql", "blog"]
+
+
+def test_redis_url_selects_the_shared_cache():
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'])"
+    )
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.dev")
+    env.pop("REDIS_URL", None)
+    local = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert local.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
+    env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+    shared = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert shared.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+
+
+def redis_reachable():
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not redis_reachable(), reason="needs Redis on 127.0.0.1:6379")
+def test_the_redis_cache_stores_and_reads_back():
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = RedisCache("redis://127.0.0.1:6379/0", {"KEY_PREFIX": "blog-test"})
+    cache.set("greeting", "hello", 30)
+    assert cache.get("greeting") == "hello"
+    cache.delete("greeting")
