@@ -34,7 +34,8 @@ class CaptionedImageBlock(blocks.StructBlock):
         icon = "image"
         template = "blocks/image_block.html"
         description = "An image with alt text and an optional caption, resized for every screen."
-        # No preview value: a preview would need an image in the library.
+        # A static sample: a real preview value would need an image in the library.
+        preview_template = "blocks/previews/image_block.html"
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -59,7 +60,8 @@ class EmbedWithCaptionBlock(blocks.StructBlock):
         icon = "media"
         template = "blocks/embed_block.html"
         description = "A video or other media, from a YouTube, Vimeo or other oEmbed address."
-        # No preview value: a preview would fetch the media from its provider.
+        # A static sample: a real preview would fetch media from its provider.
+        preview_template = "blocks/previews/embed_block.html"
 
 
 class CodeBlock(blocks.StructBlock):

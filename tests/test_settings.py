@@ -110,3 +110,47 @@ def test_the_redis_cache_stores_and_reads_back():
     cache.set("greeting", "hello", 30)
     assert cache.get("greeting") == "hello"
     cache.delete("greeting")
+
+
+SERVE_STATIC = """
+import django, json
+django.setup()
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.test import Client
+url = staticfiles_storage.url("css/site.css")
+response = Client().get(url, secure=True, headers={"accept-encoding": "br, gzip"})
+print(json.dumps({"url": url, "status": response.status_code,
+                  "encoding": response.get("Content-Encoding"),
+                  "cache": response.get("Cache-Control")}))
+"""
+
+
+def test_production_serves_hashed_compressed_static_files(tmp_path):
+    import json
+
+    env = {
+        "SECRET_KEY": "a-long-random-secret-key-for-this-test-only-0123456789",
+        "ALLOWED_HOSTS": "testserver",
+        "STATIC_ROOT": str(tmp_path),
+    }
+    collected = manage("collectstatic", "--no-input", **env)
+    assert collected.returncode == 0, collected.stderr
+    css = list(tmp_path.glob("css/site.*.css"))
+    assert css, "no hashed copy of site.css"
+    assert list(tmp_path.glob("css/site.*.css.br")) and list(tmp_path.glob("css/site.*.css.gz"))
+
+    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment.update(env, DJANGO_SETTINGS_MODULE="config.settings.production")
+    served = subprocess.run(
+        [sys.executable, "-c", SERVE_STATIC],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    result = json.loads(served.stdout.strip().splitlines()[-1])
+    assert result["status"] == 200
+    assert result["url"] != "/static/css/site.css"
+    assert result["encoding"] == "br"
+    assert "max-age=315360000" in result["cache"] and "immutable" in result["cache"]
