@@ -31,6 +31,10 @@ run: seed
 	@echo "  Serving http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	@echo "  No admin login yet? In another terminal: make superuser"
 	@echo ""
+	@# The background worker (emails, search indexing) runs beside the server
+	@# and stops with it.
+	@trap 'kill 0' EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker --queue-name '*' --interval 2 & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 superuser: migrate

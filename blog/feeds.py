@@ -2,9 +2,13 @@
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
+from django_comments_xtd.models import XtdComment
+
+from .models import BlogPostPage
 
 
 class LatestPostsFeed(Feed):
@@ -49,3 +53,77 @@ class LatestPostsFeed(Feed):
 
     def item_categories(self, post):
         return [tag.name for tag in post.tag_list]
+
+
+class ResponsesFeed(Feed):
+    """Approved visitor responses, newest first."""
+
+    feed_type = Rss201rev2Feed
+    limit = 30
+
+    def __init__(self, page):
+        super().__init__()
+        self.page = page
+
+    def get_object(self, request, *args, **kwargs):
+        self.request = request
+        return self.page
+
+    def link(self, page):
+        return page.get_full_url(self.request)
+
+    def responses(self):
+        return XtdComment.norel_objects.filter(
+            content_type=ContentType.objects.get_for_model(BlogPostPage),
+            is_public=True,
+            is_removed=False,
+        ).order_by("-submit_date")
+
+    def items(self, page):
+        responses = list(self.responses_for(page)[: self.limit])
+        # The posts' titles and URLs in one query, not one a response.
+        posts = (
+            BlogPostPage.objects.live()
+            .public()
+            .in_bulk([int(response.object_pk) for response in responses])
+        )
+        self.posts = {str(pk): post for pk, post in posts.items()}
+        return [response for response in responses if response.object_pk in self.posts]
+
+    def item_title(self, response):
+        return f"{response.user_name} on “{self.posts[response.object_pk].title}”"
+
+    def item_description(self, response):
+        return response.comment
+
+    def item_link(self, response):
+        post = self.posts[response.object_pk]
+        return f"{post.get_full_url(self.request)}#comment-{response.pk}"
+
+    def item_pubdate(self, response):
+        return response.submit_date
+
+    def item_author_name(self, response):
+        return response.user_name
+
+
+class PostResponsesFeed(ResponsesFeed):
+    def title(self, post):
+        return f"Responses to “{post.title}”"
+
+    def description(self, post):
+        return self.title(post)
+
+    def responses_for(self, post):
+        return self.responses().filter(object_pk=str(post.pk))
+
+
+class LatestResponsesFeed(ResponsesFeed):
+    def title(self, index):
+        return f"Latest responses on {index.get_site().site_name or index.title}"
+
+    def description(self, index):
+        return self.title(index)
+
+    def responses_for(self, index):
+        return self.responses()

@@ -2,22 +2,26 @@
 
 import calendar
 import datetime
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
+from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import ItemBase, TagBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import BodyBlock
+from .comments import attach_response_counts
 
 
 def nearest_page(paginator, number):
@@ -88,6 +92,7 @@ class BlogIndexPage(RoutablePageMixin, Page):
     def render_listing(self, request, posts, archive_title="", **extra):
         paginator = Paginator(posts, settings.BLOG_POSTS_PER_PAGE)
         posts_page = nearest_page(paginator, request.GET.get("page"))
+        posts_page.object_list = attach_response_counts(posts_page.object_list)
         return self.render(
             request,
             context_overrides={
@@ -144,6 +149,12 @@ class BlogIndexPage(RoutablePageMixin, Page):
 
         return LatestPostsFeed(self)(request)
 
+    @path("responses/feed/")
+    def responses_feed(self, request):
+        from .feeds import LatestResponsesFeed
+
+        return LatestResponsesFeed(self)(request)
+
     def feed_url(self, request=None):
         return self.get_url(request) + self.reverse_subpage("feed")
 
@@ -153,7 +164,69 @@ class BlogIndexPage(RoutablePageMixin, Page):
         )
 
 
-class BlogPostPage(Page):
+@register_setting(icon="comment")
+class CommentSettings(BaseGenericSetting):
+    """The spam rules for visitor responses, kept by editors under Settings."""
+
+    hold_on_posts_older_than_days = models.PositiveIntegerField(
+        "hold responses on posts older than (days)",
+        default=30,
+        help_text="Responses to older posts wait for approval. 0 never holds for age.",
+    )
+    close_after_days = models.PositiveIntegerField(
+        "close responses after (days)",
+        default=0,
+        help_text="Posts stop taking responses this many days after their date. 0 never closes.",
+    )
+    max_links = models.PositiveSmallIntegerField(
+        "most links before holding",
+        default=2,
+        help_text="A response with more links than this waits for approval.",
+    )
+    blocked_words = models.TextField(
+        blank=True,
+        help_text="One a line. A response containing one (in any field) waits for approval.",
+    )
+    blocked_emails = models.TextField(blank=True, help_text="One address a line.")
+    blocked_ips = models.TextField(
+        "blocked IP addresses",
+        blank=True,
+        help_text="One a line; a prefix such as 203.0.113. blocks a whole range.",
+    )
+    blocked_domains = models.TextField(
+        blank=True,
+        help_text="One a line, e.g. spam.example. Matches email addresses, websites and links.",
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("hold_on_posts_older_than_days"),
+                FieldPanel("close_after_days"),
+                FieldPanel("max_links"),
+            ],
+            "Rules",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("blocked_words"),
+                FieldPanel("blocked_emails"),
+                FieldPanel("blocked_ips"),
+                FieldPanel("blocked_domains"),
+            ],
+            "Blocklist: matching responses wait for approval",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "response settings"
+
+    @staticmethod
+    def lines(text):
+        return [line.strip().lower() for line in text.splitlines() if line.strip()]
+
+
+class BlogPostPage(RoutablePageMixin, Page):
     date = models.DateField(
         "post date",
         default=datetime.date.today,
@@ -174,6 +247,11 @@ class BlogPostPage(Page):
     )
     body = StreamField(BodyBlock())
     tags = ClusterTaggableManager(through=BlogPostTag, blank=True)
+    comments_open = models.BooleanField(
+        "responses open",
+        default=True,
+        help_text="Let visitors respond to this post.",
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -182,6 +260,7 @@ class BlogPostPage(Page):
         FieldPanel("body"),
         FieldPanel("tags"),
     ]
+    settings_panels = [*Page.settings_panels, FieldPanel("comments_open")]
 
     search_fields = [
         *Page.search_fields,
@@ -203,6 +282,15 @@ class BlogPostPage(Page):
             return ""
         return self.author.get_full_name() or self.author.get_username()
 
+    @path("responses/feed/")
+    def responses_feed(self, request):
+        from .feeds import PostResponsesFeed
+
+        return PostResponsesFeed(self)(request)
+
+    def responses_feed_url(self, request=None):
+        return self.get_url(request) + self.reverse_subpage("responses_feed")
+
     @cached_property
     def tag_list(self):
         """Tags in name order; uses the listing's prefetch when there is one."""
@@ -211,14 +299,53 @@ class BlogPostPage(Page):
     def get_meta_description(self):
         return self.search_description or self.summary
 
+    def accepts_responses(self, rules=None):
+        """Open to visitor responses: switched on, and not past the site's closing age."""
+        if not self.comments_open:
+            return False
+        rules = rules or CommentSettings.load()
+        if rules.close_after_days:
+            return self.date >= timezone.localdate() - timedelta(days=rules.close_after_days)
+        return True
+
     @cached_property
     def blog_index(self):
         # One query straight for the specific page (get_parent().specific costs two).
         return BlogIndexPage.objects.ancestor_of(self).first()
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: the responses module needs this module's models.
+        from .comments import ResponseForm, held_ids_from, response_tree, visible_responses
+
         context = super().get_context(request, *args, **kwargs)
         context["blog_index"] = self.blog_index
+
+        responses = visible_responses(self, held_ids_from(request))
+        context["responses"] = response_tree(responses)
+        context["response_count"] = sum(1 for response in responses if response.is_public)
+        context["responses_open"] = self.accepts_responses(CommentSettings.load(request))
+        context["max_reply_level"] = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
+        form = getattr(request, "response_form", None)
+        if form is None and context["responses_open"]:
+            # ?replytocom=<id> is the reply link: it works without JavaScript.
+            reply_to = next(
+                (
+                    response
+                    for response in responses
+                    if str(response.pk) == request.GET.get("replytocom")
+                    and response.is_public
+                    and response.level < settings.COMMENTS_XTD_MAX_THREAD_LEVEL
+                ),
+                None,
+            )
+            form = ResponseForm(self, reply_to=reply_to)
+            context["replying_to"] = reply_to
+        elif form is not None:
+            reply_pk = form.data.get("reply_to")
+            context["replying_to"] = next(
+                (response for response in responses if str(response.pk) == reply_pk), None
+            )
+        context["response_form"] = form
         # The body of the "email this to a friend" link.
         context["share_text"] = "\n\n".join(
             part

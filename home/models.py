@@ -8,6 +8,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from blog.blocks import BodyBlock
+from blog.comments import attach_response_counts
 from blog.models import BlogIndexPage, BlogPostPage
 
 
@@ -31,7 +32,8 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         blog_index = BlogIndexPage.objects.child_of(self).live().first()
         context["blog_index"] = blog_index
-        context["posts"] = blog_index.get_posts()[: self.latest_posts_count] if blog_index else []
+        posts = blog_index.get_posts()[: self.latest_posts_count] if blog_index else []
+        context["posts"] = attach_response_counts(posts)
         return context
 
 

@@ -29,6 +29,10 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
+    "django_comments_xtd",
+    "django_comments",
+    "django_tasks",
+    "django_tasks_db",
     "modelcluster",
     "taggit",
     "django_filters",
@@ -38,7 +42,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.sites",
 ]
+
+# django-comments (under django-comments-xtd) files each response under a
+# Django Site; this one.
+SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -142,3 +151,27 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "avif", "webp": "webp"}
 
 # The blog index shows this many posts a page.
 BLOG_POSTS_PER_PAGE = 10
+
+# Background work (emails, search indexing) runs in a worker process,
+# `manage.py db_worker`, never inside a visitor's request.
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
+
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ben Young <blog@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Visitor responses (django-comments-xtd, with our own forms and templates).
+COMMENTS_APP = "django_comments_xtd"
+# How deep replies nest on the page: 3 means a response, a reply to it, and a
+# reply to that.
+BLOG_COMMENTS_MAX_DEPTH = int(os.environ.get("BLOG_COMMENTS_MAX_DEPTH", 3))
+COMMENTS_XTD_MAX_THREAD_LEVEL = BLOG_COMMENTS_MAX_DEPTH - 1
+# Off: xtd would mail a confirmation link to any address a visitor types,
+# which lets anyone make the site mail a stranger. Moderation replaces it.
+COMMENTS_XTD_CONFIRM_EMAIL = False
+COMMENTS_XTD_FROM_EMAIL = DEFAULT_FROM_EMAIL
+COMMENTS_XTD_LIST_ORDER = ("thread_id", "order")
+COMMENT_MAX_LENGTH = 3000  # django-comments fixes the column at this length
+# At most this many responses from one IP address in each window (seconds).
+BLOG_COMMENT_RATE_LIMITS = [(1, 15), (20, 60 * 60)]

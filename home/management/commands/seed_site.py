@@ -7,9 +7,12 @@ exists, which is what `make run` uses.
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django_comments_xtd.models import XtdComment
 from wagtail.models import Page, Site
 
 from blog.models import BlogIndexPage, BlogPostPage, BlogTag
@@ -66,6 +69,65 @@ ABOUT_BODY = (
     "long tail and bootstrapped marketing.</p>"
 )
 
+SIMON = ("Simon Young", "simon@example.com", "")
+BEN = ("Ben Young", "ben@example.com", "")
+NATHANIEL = ("Nathaniel Flick", "nathaniel@example.com", "http://example.com/nathaniel")
+
+# The seven responses, in order, as readers left them.
+RESPONSES = [
+    (
+        SIMON,
+        "2008-12-15 14:02",
+        "Good post. Reminds me of Kevin Kelly\u2019s 1000 True Fans concept, which in turn came "
+        "out of the idea of the Long Tail.",
+    ),
+    (
+        BEN,
+        "2008-12-15 16:40",
+        "That post was great, think its going to become more and more relevant over the next "
+        "two decades.",
+    ),
+    (SIMON, "2008-12-16 08:15", "Here\u2019s the link to that post:"),
+    (
+        NATHANIEL,
+        "2008-12-16 21:30",
+        "As always, great thoughts.\n\n"
+        "Seems that as technology makes the transferring of information faster and smaller, "
+        "our skills have to follow suit. I feel more and more that my \u201cjack of all "
+        "trades, master of none\u201d fits what the market is demanding.\n\n"
+        "Quick bursts of knowledge/information (are they the same thing by today\u2019s "
+        "standards?!) are managed by more and more people; the great democratisation of the "
+        "world.\n\n"
+        "Okay, back to my oatmeal and \U0001f642",
+    ),
+    (
+        BEN,
+        "2008-12-17 09:05",
+        "Thanks Nathaniel, too kind.\n\n"
+        "I understand the metaphor but I think it\u2019s moreso master of many trades these "
+        "days.\n\n"
+        "As this long tail of almost seemingly infinite niches unlocks you can truly be by "
+        "definition the master of a niche, given you may not be as much of a master as you "
+        "would be if you committed your whole life to it, but then this niche wouldn\u2019t "
+        "exist as you would stick to one niche.\n\n"
+        "Stimulating discussion, I really think that this is the future.",
+    ),
+    (
+        NATHANIEL,
+        "2008-12-18 11:20",
+        "Great points too. Not sure you need to be the master of a niche but just do it better "
+        "than everyone else (or just the most popular at it!). There\u2019s a difference.",
+    ),
+    (
+        BEN,
+        "2008-12-18 19:45",
+        "Your right I just think the jack of all trades master of none doesn\u2019t quite "
+        "cover it.\n\n"
+        "Jake of many trades, master of a dozen or so\n\n"
+        "Just throwing it out there",
+    ),
+]
+
 HOME_INTRO = (
     "<p>Ben Young writes about the power of small: micro experts, niches and the long tail.</p>"
 )
@@ -117,6 +179,7 @@ class Command(BaseCommand):
             first_published_at=POST_PUBLISHED_AT,
             prepare=lambda page: page.tags.set(tags),
         )
+        self.seed_responses(post, author)
         about = self.child(
             home, AboutPage, "about", title="About", body=paragraph(ABOUT_BODY), show_in_menus=True
         )
@@ -138,6 +201,30 @@ class Command(BaseCommand):
             ),
         )
 
+    def seed_responses(self, post, author):
+        """The seven responses, approved, unless the post already has responses."""
+        content_type = ContentType.objects.get_for_model(post)
+        existing = XtdComment.norel_objects.filter(
+            content_type=content_type, object_pk=str(post.pk)
+        )
+        if existing.exists():
+            return
+        for (name, email, url), when, text in RESPONSES:
+            XtdComment(
+                content_type=content_type,
+                object_pk=str(post.pk),
+                site_id=settings.SITE_ID,
+                user=author if email == BEN[1] else None,
+                user_name=name,
+                user_email=email,
+                user_url=url,
+                comment=text,
+                submit_date=datetime.datetime.fromisoformat(when).replace(tzinfo=datetime.UTC),
+                is_public=True,
+                is_removed=False,
+            ).save()
+        self.created.append(f"{len(RESPONSES)} responses")
+
     def seed_author(self):
         user, created = get_user_model().objects.get_or_create(
             username="ben", defaults={"first_name": "Ben", "last_name": "Young"}
@@ -145,6 +232,7 @@ class Command(BaseCommand):
         if created:
             # The author has no password until an operator sets one
             # (`manage.py changepassword ben`).
+            user.email = "ben@example.com"
             user.set_unusable_password()
             user.save()
             self.created.append("author “Ben Young”")

@@ -1,0 +1,379 @@
+"""Visitor responses: the form, the spam rules, posting, and what the post page shows.
+
+Built on django-comments-xtd's threaded XtdComment model and its signed form
+(timestamp and security hash), with our own view so that every refusal gets a
+clear page and the right status, and nothing a visitor sends reaches a 500.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django import forms
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_GET, require_POST
+from django_comments_xtd.forms import XtdCommentForm
+from django_comments_xtd.models import XtdComment
+
+HELD_COOKIE = "held_responses"
+HELD_COOKIE_SALT = "blog.held-responses"
+MUTE_SALT = "blog.mute-replies"
+LINK_PATTERN = re.compile(r"https?://|www\.|<a\s", re.IGNORECASE)
+
+
+class ResponseForm(XtdCommentForm):
+    """The response form, in the post page's words. Email is required and never shown."""
+
+    def __init__(self, target, *args, reply_to=None, **kwargs):
+        super().__init__(target, *args, **kwargs)
+        fields = self.fields
+        fields["name"].label = "Name"
+        fields["name"].widget = forms.TextInput(attrs={"autocomplete": "name", "maxlength": 50})
+        fields["email"].label = "Email (required, never shown)"
+        fields["email"].help_text = ""
+        fields["email"].widget = forms.EmailInput(attrs={"autocomplete": "email"})
+        fields["url"].label = "Website (optional)"
+        fields["url"].widget = forms.URLInput(attrs={"autocomplete": "url"})
+        fields["comment"].label = "Response"
+        fields["comment"].widget = forms.Textarea(
+            attrs={"rows": 8, "maxlength": settings.COMMENT_MAX_LENGTH}
+        )
+        fields["followup"].label = "Notify me of follow-up replies by email"
+        fields["followup"].widget.attrs.pop("class", None)
+        fields["honeypot"].label = "Leave this field empty"
+        for name in ("name", "email", "url", "comment"):
+            fields[name].widget.attrs.pop("class", None)
+            fields[name].widget.attrs.pop("placeholder", None)
+        if reply_to is not None:
+            self.initial["reply_to"] = reply_to.pk
+
+    def security_errors(self):
+        # Tampered (hash, content type, id) or expired (timestamp) form data.
+        return {
+            name: self.errors[name]
+            for name in ("content_type", "object_pk", "timestamp", "security_hash")
+            if name in self.errors
+        }
+
+    def clean_reply_to(self):
+        parent_id = self.cleaned_data["reply_to"]
+        if not parent_id:
+            return 0
+        parent = (
+            XtdComment.norel_objects.filter(
+                pk=parent_id,
+                content_type=ContentType.objects.get_for_model(self.target_object),
+                object_pk=str(self.target_object.pk),
+                is_public=True,
+                is_removed=False,
+            )
+            .only("pk", "level")
+            .first()
+        )
+        if parent is None:
+            raise forms.ValidationError("That response is no longer here to reply to.")
+        if parent.level >= settings.COMMENTS_XTD_MAX_THREAD_LEVEL:
+            raise forms.ValidationError("Replies cannot nest any deeper here.")
+        return parent_id
+
+
+@dataclass
+class ResponseNode:
+    comment: XtdComment
+    number: int
+    held: bool = False
+    children: list = field(default_factory=list)
+
+
+def visible_responses(post, held_ids=()):
+    """The post's responses in reading order: approved ones, plus the visitor's own held ones."""
+    queryset = XtdComment.norel_objects.filter(
+        content_type=ContentType.objects.get_for_model(post),
+        object_pk=str(post.pk),
+        is_removed=False,
+    )
+    if held_ids:
+        queryset = queryset.filter(is_public=True) | queryset.filter(
+            pk__in=held_ids, is_public=False
+        )
+    else:
+        queryset = queryset.filter(is_public=True)
+    return list(queryset.order_by("thread_id", "order"))
+
+
+def response_tree(responses):
+    """Nest responses under their parents and number them in reading order."""
+    nodes = {}
+    roots = []
+    number = 0
+    for comment in responses:
+        is_reply = comment.parent_id != comment.pk
+        parent = nodes.get(comment.parent_id)
+        if is_reply and parent is None:
+            continue  # its parent is held or removed: a reply makes no sense alone
+        number += 1
+        node = ResponseNode(comment=comment, number=number, held=not comment.is_public)
+        nodes[comment.pk] = node
+        (parent.children if is_reply else roots).append(node)
+    return roots
+
+
+def attach_response_counts(posts):
+    """Set `response_count` on each post of a listing with one query."""
+    posts = list(posts)
+    if not posts:
+        return posts
+    counts = dict(
+        XtdComment.norel_objects.filter(
+            content_type=ContentType.objects.get_for_model(posts[0]),
+            object_pk__in=[str(post.pk) for post in posts],
+            is_public=True,
+            is_removed=False,
+        )
+        .values_list("object_pk")
+        .annotate(count=Count("pk"))
+        .values_list("object_pk", "count")
+    )
+    for post in posts:
+        post.response_count = counts.get(str(post.pk), 0)
+    return posts
+
+
+def held_ids_from(request):
+    """IDs of responses this browser posted that still wait for approval."""
+    try:
+        return signing.loads(
+            request.COOKIES.get(HELD_COOKIE, ""), salt=HELD_COOKIE_SALT, max_age=30 * 86400
+        )
+    except (signing.BadSignature, ValueError):
+        return []
+
+
+# The spam rules ---------------------------------------------------------------
+
+
+def client_ip(request):
+    # REMOTE_ADDR only: behind a proxy, configure it to set REMOTE_ADDR (for
+    # gunicorn, --forwarded-allow-ips); X-Forwarded-For is trivially forged.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def rate_limit_wait(ip):
+    """Seconds this IP must wait before responding again, or 0."""
+    now = timezone.now().timestamp()
+    for limit, window in settings.BLOG_COMMENT_RATE_LIMITS:
+        stamps = [t for t in cache.get(f"responses:{ip}:{window}", []) if t > now - window]
+        if len(stamps) >= limit:
+            return int(stamps[0] + window - now) + 1
+    return 0
+
+
+def record_response(ip):
+    now = timezone.now().timestamp()
+    for _limit, window in settings.BLOG_COMMENT_RATE_LIMITS:
+        key = f"responses:{ip}:{window}"
+        stamps = [t for t in cache.get(key, []) if t > now - window]
+        cache.set(key, [*stamps, now], window)
+
+
+def domains_in(text):
+    return {urlsplit(url).hostname or "" for url in re.findall(r"https?://[^\s\"'<>]+", text)}
+
+
+def hold_reasons(data, post, ip, rules):
+    """Why a response must wait for an editor: an empty list publishes it at once."""
+    reasons = []
+    name, email, url, text = data["name"], data["email"], data["url"], data["comment"]
+    approved_before = XtdComment.norel_objects.filter(
+        user_name__iexact=name, user_email__iexact=email, is_public=True, is_removed=False
+    ).exists()
+    if not approved_before:
+        reasons.append("first response from this name and email")
+    if len(LINK_PATTERN.findall(text)) + (1 if url else 0) > rules.max_links:
+        reasons.append(f"more than {rules.max_links} links")
+    everything = " ".join((name, email, url, text, ip)).lower()
+    if any(word in everything for word in rules.lines(rules.blocked_words)):
+        reasons.append("a blocked word")
+    if email.lower() in rules.lines(rules.blocked_emails):
+        reasons.append("a blocked email address")
+    if any(ip.startswith(blocked) for blocked in rules.lines(rules.blocked_ips)):
+        reasons.append("a blocked IP address")
+    hosts = {email.rpartition("@")[2].lower()} | domains_in(f"{url} {text}".lower())
+    for domain in rules.lines(rules.blocked_domains):
+        if any(host == domain or host.endswith("." + domain) for host in hosts):
+            reasons.append("a blocked domain")
+            break
+    age = rules.hold_on_posts_older_than_days
+    if age and post.date < timezone.localdate() - timedelta(days=age):
+        reasons.append(f"the post is more than {age} days old")
+    return reasons
+
+
+def is_duplicate(post, data):
+    return XtdComment.norel_objects.filter(
+        content_type=ContentType.objects.get_for_model(post),
+        object_pk=str(post.pk),
+        user_email__iexact=data["email"],
+        comment=data["comment"],
+        is_removed=False,
+    ).exists()
+
+
+# Views -----------------------------------------------------------------------
+
+
+def refuse(request, post, status, title, message, **extra):
+    response = TemplateResponse(
+        request,
+        "blog/response_refused.html",
+        {"post": post, "title": title, "message": message},
+        status=status,
+    )
+    for header, value in extra.items():
+        response[header] = value
+    return response
+
+
+@csrf_protect
+@require_POST
+def post_response(request):
+    """Take a response to a post from the form under it."""
+    from .models import BlogPostPage, CommentSettings
+
+    object_pk = request.POST.get("object_pk", "")
+    if not object_pk.isdigit():
+        raise Http404("No such post.")
+    # Only live posts that anyone may read take responses: a draft, a private
+    # or a deleted post gives a 404 whatever the form says.
+    post = get_object_or_404(BlogPostPage.objects.live().public(), pk=int(object_pk))
+    rules = CommentSettings.load(request)
+    if not post.accepts_responses(rules):
+        return refuse(
+            request, post, 403, "Responses are closed", "This post no longer takes responses."
+        )
+
+    ip = client_ip(request)
+    wait = rate_limit_wait(ip)
+    if wait:
+        return refuse(
+            request,
+            post,
+            429,
+            "Please slow down",
+            f"Responses from your address are limited to keep out spam. "
+            f"Please wait {wait} seconds, then send your response again.",
+            **{"Retry-After": str(wait)},
+        )
+
+    form = ResponseForm(post, data=request.POST)
+    if not form.is_valid():
+        if form.security_errors():
+            return refuse(
+                request,
+                post,
+                400,
+                "The form has expired",
+                "The response form was too old or had been changed. Go back to the post, "
+                "reload the page and send your response again.",
+            )
+        if "honeypot" in form.errors:
+            return refuse(request, post, 400, "Response refused", "The response looked automated.")
+        # Show the post again with the errors beside the fields and the text kept.
+        request.response_form = form
+        response = post.serve(request)
+        response.status_code = 400
+        return response
+
+    data = form.cleaned_data
+    if is_duplicate(post, data):
+        return refuse(
+            request, post, 409, "Already sent", "You have already sent this response to this post."
+        )
+    reasons = hold_reasons(data, post, ip, rules)
+    comment = save_response(post, form, ip, reasons, request.user)
+    record_response(ip)
+
+    response = redirect(f"{post.get_url(request)}#comment-{comment.pk}")
+    if reasons:
+        held = [*held_ids_from(request), comment.pk][-20:]
+        response.set_cookie(
+            HELD_COOKIE,
+            signing.dumps(held, salt=HELD_COOKIE_SALT),
+            max_age=30 * 86400,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
+
+
+def save_response(post, form, ip, hold_reasons, user=None):
+    from .notifications import response_held, response_published
+
+    data = form.cleaned_data
+    with transaction.atomic():
+        # One response at a time per post: xtd renumbers a thread when a reply
+        # lands inside it, and two replies at once would get the same place.
+        type(post).objects.select_for_update().filter(pk=post.pk).exists()
+        comment = XtdComment(
+            content_type=ContentType.objects.get_for_model(post),
+            object_pk=str(post.pk),
+            site_id=settings.SITE_ID,
+            user=user if user and user.is_authenticated else None,
+            user_name=data["name"],
+            user_email=data["email"],
+            user_url=data["url"],
+            comment=data["comment"],
+            submit_date=timezone.now(),
+            ip_address=ip or None,
+            is_public=not hold_reasons,
+            is_removed=False,
+            parent_id=data["reply_to"],
+            followup=data["followup"],
+        )
+        comment.save()
+        if hold_reasons:
+            transaction.on_commit(lambda: response_held(comment, hold_reasons))
+        else:
+            transaction.on_commit(lambda: response_published(comment))
+    return comment
+
+
+@require_GET
+def mute_replies(request, token):
+    """One click from a reply notification: no more emails about this post's replies."""
+    from .models import BlogPostPage
+
+    try:
+        email, post_pk = signing.loads(token, salt=MUTE_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return TemplateResponse(
+            request,
+            "blog/response_refused.html",
+            {
+                "title": "That link does not work",
+                "message": "The link is incomplete or has been changed. Copy the whole link "
+                "from the email and try again.",
+            },
+            status=400,
+        )
+    post = BlogPostPage.objects.filter(pk=post_pk).first()
+    XtdComment.norel_objects.filter(
+        object_pk=str(post_pk), user_email__iexact=email, followup=True
+    ).update(followup=False)
+    return TemplateResponse(request, "blog/replies_muted.html", {"post": post})
+
+
+def mute_token(email, post_pk):
+    return signing.dumps([email.lower(), post_pk], salt=MUTE_SALT)

@@ -1,0 +1,204 @@
+"""What readers see of responses: the list under a post, the form, counts, feeds."""
+
+import datetime
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from blog.models import BlogPostPage
+from tests.builders import make_author, make_post
+from tests.responses import approve_sender, make_response, respond, rules
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+@pytest.fixture
+def post(site_tree):
+    rules(hold_on_posts_older_than_days=0)
+    return make_post(site_tree.blog, "The Rise of the Micro Expert", author=make_author())
+
+
+def heading(client, post):
+    return soup(client.get(post.url)).select_one("#responses-heading").get_text()
+
+
+def test_heading_counts_responses(client, post):
+    assert heading(client, post) == "No responses yet"
+    make_response(post)
+    assert heading(client, post) == "1 Response to “The Rise of the Micro Expert”"
+    make_response(post, name="Bob", email="bob@example.com")
+    make_response(post, name="Held", email="held@example.com", is_public=False)
+    make_response(post, name="Gone", email="gone@example.com", is_removed=True)
+    assert heading(client, post) == "2 Responses to “The Rise of the Micro Expert”"
+
+
+def test_each_response_shows_number_name_link_date_and_anchor(client, post):
+    first = make_response(post, name="Simon Young", email="simon@example.com")
+    make_response(
+        post,
+        name="Nathaniel Flick",
+        email="nathaniel@example.com",
+        user_url="http://example.com/nathaniel",
+        comment="As always, great thoughts.\n\nSecond paragraph.",
+        submit_date=datetime.datetime(2008, 12, 16, 21, 30, tzinfo=datetime.UTC),
+    )
+    html = client.get(post.url).content.decode()
+    page = BeautifulSoup(html, "html.parser")
+    items = page.select(".response-list > li.response")
+    assert [li.select_one(".response__number").get_text() for li in items] == ["1.", "2."]
+    assert items[0]["id"] == f"comment-{first.pk}"
+    assert items[0].select_one(".response__permalink")["href"] == f"#comment-{first.pk}"
+    author = items[1].select_one(".response__author a")
+    assert author.get_text() == "Nathaniel Flick"
+    assert author["href"] == "http://example.com/nathaniel"
+    assert set(author["rel"]) >= {"nofollow", "ugc"}
+    assert items[1].select_one("time").get_text() == "December 16th, 2008 at 9:30 p.m."
+    assert [p.get_text() for p in items[1].select(".response__text p")] == [
+        "As always, great thoughts.",
+        "Second paragraph.",
+    ]
+    # Email addresses never reach public HTML.
+    assert "@example.com" not in html
+
+
+def test_replies_nest_with_a_reply_link_that_works_without_javascript(client, post, settings):
+    parent = make_response(post, name="Simon", email="simon@example.com")
+    child = make_response(post, name="Ben", email="ben@example.com", parent_id=parent.pk)
+    grandchild = make_response(post, name="Nat", email="nat@example.com", parent_id=child.pk)
+    page = soup(client.get(post.url))
+    nested = page.select_one(f"#comment-{parent.pk} .response-list--children #comment-{child.pk}")
+    assert nested is not None
+    assert page.select_one(f"#comment-{child.pk} #comment-{grandchild.pk}") is not None
+    # Default depth 3: the third level takes no more replies.
+    assert page.select_one(f"#comment-{parent.pk} > article .response__reply a")
+    assert not page.select_one(f"#comment-{grandchild.pk} > article .response__reply a")
+
+    reply_link = page.select_one(f"#comment-{child.pk} > article .response__reply a")["href"]
+    assert reply_link == f"?replytocom={child.pk}#respond"
+    form_page = soup(client.get(post.url + reply_link.split("#")[0]))
+    assert form_page.select_one("#respond-heading").get_text() == "Reply to Ben"
+    assert form_page.select_one("input[name=reply_to]")["value"] == str(child.pk)
+
+
+def test_a_reply_posted_through_the_form_lands_under_its_parent(client, post):
+    parent = make_response(post, name="Simon", email="simon@example.com")
+    approve_sender(post)
+    response = respond(client, post, comment="I agree.", query=f"?replytocom={parent.pk}")
+    assert response.status_code == 302
+    page = soup(client.get(post.url))
+    reply = page.select_one(f"#comment-{parent.pk} .response-list--children .response__text")
+    assert reply.get_text().strip() == "I agree."
+
+
+def test_listings_show_each_posts_response_count(client, site_tree, post):
+    make_response(post)
+    make_response(post, name="Bob", email="bob@example.com")
+    make_post(site_tree.blog, "Quiet post")
+    for url in ("/", "/blog/", "/blog/2008/"):
+        page = soup(client.get(url))
+        counts = {
+            card.select_one(".post-card__title").get_text(): card.select_one(
+                ".post-card__responses"
+            ).get_text()
+            for card in page.select(".post-card")
+        }
+        assert counts == {
+            "The Rise of the Micro Expert": "2 Responses",
+            "Quiet post": "No responses yet",
+        }, url
+
+
+def test_form_fields_and_errors_keep_the_visitors_text(client, post):
+    page = soup(client.get(post.url))
+    labels = [label.get_text() for label in page.select("#respond label")]
+    assert labels[:4] == [
+        "Name:",
+        "Email (required, never shown):",
+        "Website (optional):",
+        "Response:",
+    ]
+    assert "Notify me of follow-up replies by email:" in labels
+
+    response = respond(client, post, name="", email="not-an-email", comment="My long thoughts.")
+    assert response.status_code == 400
+    page = soup(response)
+    assert page.select_one("#id_name-error").get_text()
+    assert "valid email" in page.select_one("#id_email-error").get_text()
+    assert page.select_one("textarea[name=comment]").get_text().strip() == "My long thoughts."
+    assert page.find("h1").get_text() == "The Rise of the Micro Expert"
+
+
+def test_after_posting_the_visitor_sees_their_held_response(client, post):
+    response = respond(client, post, comment="First time here!")
+    assert response.status_code == 302
+    assert re.fullmatch(rf"{post.url}#comment-\d+", response["Location"])
+    page = soup(client.get(post.url))
+    held = page.select_one(".response--held")
+    assert held.select_one(".response__text").get_text().strip() == "First time here!"
+    assert "awaiting moderation" in held.get_text()
+    # Nobody else sees it.
+    from django.test import Client
+
+    assert "First time here!" not in Client().get(post.url).content.decode()
+
+
+def test_seed_has_the_seven_responses_in_order(client, db):
+    call_command("seed_site", stdout=None)
+    post = BlogPostPage.objects.get()
+    page = soup(client.get(post.url))
+    assert page.select_one("#responses-heading").get_text() == (
+        "7 Responses to “The Rise of the Micro Expert”"
+    )
+    names = [cite.get_text() for cite in page.select(".response__author")]
+    assert names == [
+        "Simon Young",
+        "Ben Young",
+        "Simon Young",
+        "Nathaniel Flick",
+        "Ben Young",
+        "Nathaniel Flick",
+        "Ben Young",
+    ]
+    texts = [div.get_text() for div in page.select(".response__text")]
+    assert texts[0].strip().startswith("Good post. Reminds me of Kevin Kelly’s 1000 True Fans")
+    assert "Jake of many trades, master of a dozen or so" in texts[6]
+    dates = [t["datetime"][:10] for t in page.select(".response__permalink time")]
+    assert dates == sorted(dates) and dates[0] == "2008-12-15"
+    call_command("seed_site", stdout=None)
+    assert len(soup(client.get(post.url)).select(".response")) == 7
+
+
+def test_response_feeds(client, post):
+    make_response(post, name="Simon", comment="Feed me <b>safely</b>")
+    make_response(post, name="Hidden", is_public=False, comment="Not in feeds")
+    for url in (post.url + "responses/feed/", "/blog/responses/feed/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Simon on “The Rise of the Micro Expert”" in body
+        assert "Feed me &lt;b&gt;safely&lt;/b&gt;" in body
+        assert "Not in feeds" not in body
+    assert f'href="{post.url}responses/feed/"' in client.get(post.url).content.decode()
+
+
+def count_post_queries(client, post):
+    client.get(post.url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(post.url).status_code == 200
+    return len(captured)
+
+
+def test_post_page_queries_are_constant_from_7_to_300_responses(client, post):
+    for n in range(7):
+        make_response(post, name=f"Reader {n}", email=f"r{n}@example.com")
+    seven = count_post_queries(client, post)
+    for n in range(293):
+        make_response(post, name=f"More {n}", email=f"m{n}@example.com", submit_date=timezone.now())
+    assert count_post_queries(client, post) == seven == 14
