@@ -17,7 +17,7 @@ RESPONSES = 200
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_200_responses_from_8_concurrent_clients():
     tree = build_site()
     rules(hold_on_posts_older_than_days=0)

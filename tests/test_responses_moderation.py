@@ -260,7 +260,7 @@ def test_a_tampered_mute_link_is_a_clear_400(client, db):
     assert b"That link does not work" in response.content
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_notifications_wait_for_the_worker_not_the_request(client, settings, django_user_model):
     """With the production backend, the request only queues the email; the worker sends it."""
     from django.core.management import call_command
