@@ -169,22 +169,26 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-def rate_limit_wait(ip):
-    """Seconds this IP must wait before responding again, or 0."""
+def rate_limit_wait(key, limits):
+    """Seconds to wait before `key` (an IP, an address) may act again, or 0.
+
+    `limits` is a list of (most actions, window in seconds). The counts live in
+    the cache, shared by every app server when REDIS_URL is set.
+    """
     now = timezone.now().timestamp()
-    for limit, window in settings.BLOG_COMMENT_RATE_LIMITS:
-        stamps = [t for t in cache.get(f"responses:{ip}:{window}", []) if t > now - window]
+    for limit, window in limits:
+        stamps = [t for t in cache.get(f"rate:{key}:{window}", []) if t > now - window]
         if len(stamps) >= limit:
             return int(stamps[0] + window - now) + 1
     return 0
 
 
-def record_response(ip):
+def record_hit(key, limits):
     now = timezone.now().timestamp()
-    for _limit, window in settings.BLOG_COMMENT_RATE_LIMITS:
-        key = f"responses:{ip}:{window}"
-        stamps = [t for t in cache.get(key, []) if t > now - window]
-        cache.set(key, [*stamps, now], window)
+    for _limit, window in limits:
+        cache_key = f"rate:{key}:{window}"
+        stamps = [t for t in cache.get(cache_key, []) if t > now - window]
+        cache.set(cache_key, [*stamps, now], window)
 
 
 def domains_in(text):
@@ -236,7 +240,7 @@ def is_duplicate(post, data):
 def refuse(request, post, status, title, message, **extra):
     response = TemplateResponse(
         request,
-        "blog/response_refused.html",
+        "blog/message.html",
         {"post": post, "title": title, "message": message},
         status=status,
     )
@@ -264,7 +268,7 @@ def post_response(request):
         )
 
     ip = client_ip(request)
-    wait = rate_limit_wait(ip)
+    wait = rate_limit_wait(f"responses:{ip}", settings.BLOG_COMMENT_RATE_LIMITS)
     if wait:
         return refuse(
             request,
@@ -302,7 +306,7 @@ def post_response(request):
         )
     reasons = hold_reasons(data, post, ip, rules)
     comment = save_response(post, form, ip, reasons, request.user)
-    record_response(ip)
+    record_hit(f"responses:{ip}", settings.BLOG_COMMENT_RATE_LIMITS)
 
     response = redirect(f"{post.get_url(request)}#comment-{comment.pk}")
     if reasons:
@@ -360,7 +364,7 @@ def mute_replies(request, token):
     except (signing.BadSignature, ValueError, TypeError):
         return TemplateResponse(
             request,
-            "blog/response_refused.html",
+            "blog/message.html",
             {
                 "title": "That link does not work",
                 "message": "The link is incomplete or has been changed. Copy the whole link "

@@ -149,6 +149,19 @@ class BlogIndexPage(RoutablePageMixin, Page):
 
         return LatestPostsFeed(self)(request)
 
+    @re_path(r"^feed/(?P<kind>atom|json)/$")
+    def feed_format(self, request, kind):
+        from .feeds import serve_posts_feed
+
+        return serve_posts_feed(self, request, kind)
+
+    @path("tag/<str:slug>/feed/", name="tag_feed")
+    @re_path(r"^tag/(?P<slug>[^/]+)/feed/(?P<kind>atom|json)/$", name="tag_feed_format")
+    def tag_feed(self, request, slug, kind="rss"):
+        from .feeds import serve_posts_feed
+
+        return serve_posts_feed(self, request, kind, tag_slug=slug)
+
     @path("responses/feed/")
     def responses_feed(self, request):
         from .feeds import LatestResponsesFeed
@@ -252,6 +265,11 @@ class BlogPostPage(RoutablePageMixin, Page):
         default=True,
         help_text="Let visitors respond to this post.",
     )
+    email_subscribers = models.BooleanField(
+        "email subscribers",
+        default=True,
+        help_text="Email this post to confirmed subscribers when it is first published.",
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -260,7 +278,11 @@ class BlogPostPage(RoutablePageMixin, Page):
         FieldPanel("body"),
         FieldPanel("tags"),
     ]
-    settings_panels = [*Page.settings_panels, FieldPanel("comments_open")]
+    settings_panels = [
+        *Page.settings_panels,
+        FieldPanel("comments_open"),
+        FieldPanel("email_subscribers"),
+    ]
 
     search_fields = [
         *Page.search_fields,
@@ -357,3 +379,45 @@ class BlogPostPage(RoutablePageMixin, Page):
             if part
         )
         return context
+
+
+class Subscriber(models.Model):
+    """Someone who asked for new posts by email (double opt-in)."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    UNSUBSCRIBED = "unsubscribed"
+    STATUS_CHOICES = [
+        (PENDING, "Waiting for confirmation"),
+        (CONFIRMED, "Confirmed"),
+        (UNSUBSCRIBED, "Unsubscribed"),
+    ]
+
+    email = models.EmailField(unique=True)
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES, default=PENDING)
+    created_at = models.DateTimeField("subscribed", auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self):
+        return self.email
+
+
+class PostEmail(models.Model):
+    """The record that a post was emailed to subscribers: one a post, ever.
+
+    The unique post makes a second send impossible, even when two publishes
+    race: only one of them can create this row.
+    """
+
+    post = models.OneToOneField(BlogPostPage, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveIntegerField(default=0)
+    sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "post email"

@@ -1,8 +1,11 @@
-"""Emails about responses, sent by the background worker (django-tasks), never in a request."""
+"""Every email the site sends, sent by the background worker (django-tasks), never in a
+request: moderation notices, reply notifications, subscription confirmations and new posts.
+"""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -10,11 +13,13 @@ from django_comments_xtd.models import XtdComment
 from django_tasks import task
 
 
-def absolute(path):
+def site_url(path):
+    """An absolute link for an email, on the site's public address."""
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
-def send(subject, template, context, to, headers=None):
+def build(subject, template, context, to, headers=None):
+    """A plain-text email with an HTML alternative, from blog/email/<template>.txt/.html."""
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"blog/email/{template}.txt", context),
@@ -25,7 +30,11 @@ def send(subject, template, context, to, headers=None):
     message.attach_alternative(
         render_to_string(f"blog/email/{template}.html", context), "text/html"
     )
-    message.send()
+    return message
+
+
+def send(subject, template, context, to, headers=None):
+    build(subject, template, context, to, headers).send()
 
 
 def moderators():
@@ -49,10 +58,10 @@ def notify_moderators(comment_id, reasons):
     context = {
         "comment": comment,
         "post": post,
-        "post_url": post.get_full_url(),
+        "post_url": site_url(post.get_url()),
         "reasons": reasons,
-        "moderate_url": absolute(reverse("blog_responses:edit", args=[comment.pk])),
-        "pending_url": absolute(reverse("blog_responses:index") + "?status=pending"),
+        "moderate_url": site_url(reverse("blog_responses:edit", args=[comment.pk])),
+        "pending_url": site_url(reverse("blog_responses:index") + "?status=pending"),
     }
     send(
         f"Response awaiting moderation on “{post.title}”",
@@ -79,11 +88,11 @@ def notify_followers(comment_id):
     ).exclude(user_email__iexact=comment.user_email)
     sent = 0
     for email in sorted({c.user_email.lower() for c in followers}):
-        mute_url = absolute(reverse("blog_mute_replies", args=[mute_token(email, post.pk)]))
+        mute_url = site_url(reverse("blog_mute_replies", args=[mute_token(email, post.pk)]))
         context = {
             "comment": comment,
             "post": post,
-            "reply_url": f"{post.get_full_url()}#comment-{comment.pk}",
+            "reply_url": site_url(f"{post.get_url()}#comment-{comment.pk}"),
             "mute_url": mute_url,
         }
         send(
@@ -105,3 +114,82 @@ def response_published(comment):
     """Call whenever a response becomes visible: posted by a known commenter or approved."""
     if comment.parent_id and comment.parent_id != comment.pk:
         notify_followers.enqueue(comment.pk)
+
+
+# Subscriptions ------------------------------------------------------------------
+
+BATCH_SIZE = 100
+
+
+def unsubscribe_headers(email):
+    from .subscriptions import unsubscribe_token
+
+    url = site_url(reverse("blog_unsubscribe", args=[unsubscribe_token(email)]))
+    return url, {
+        "List-Unsubscribe": f"<{url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+@task()
+def send_confirmation(email):
+    from .models import Subscriber
+    from .subscriptions import confirm_token
+
+    if Subscriber.objects.filter(email=email, status=Subscriber.CONFIRMED).exists():
+        return 0
+    unsubscribe_url, headers = unsubscribe_headers(email)
+    context = {
+        "confirm_url": site_url(reverse("blog_subscribe_confirm", args=[confirm_token(email)])),
+        "days": settings.BLOG_SUBSCRIBE_CONFIRM_DAYS,
+        "unsubscribe_url": unsubscribe_url,
+    }
+    send("Confirm your subscription", "subscribe_confirm", context, [email], headers=headers)
+    return 1
+
+
+@task()
+def email_new_post(post_id):
+    """Split the confirmed subscribers into batches, each sent by its own task."""
+    from .models import BlogPostPage, PostEmail, Subscriber
+
+    post = BlogPostPage.objects.live().public().filter(pk=post_id).first()
+    if post is None:
+        return 0
+    ids = list(
+        Subscriber.objects.filter(status=Subscriber.CONFIRMED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    # All batches or none: a crash half-way must not leave some subscribers out.
+    with transaction.atomic():
+        PostEmail.objects.filter(post_id=post_id).update(recipients=len(ids))
+        for start in range(0, len(ids), BATCH_SIZE):
+            email_post_batch.enqueue(post_id, ids[start : start + BATCH_SIZE])
+    return len(ids)
+
+
+@task()
+def email_post_batch(post_id, subscriber_ids):
+    """One email each, over one SMTP connection; subscribers who left meanwhile are skipped."""
+    from django.core.mail import get_connection
+    from django.db.models import F
+
+    from .models import BlogPostPage, PostEmail, Subscriber
+
+    post = BlogPostPage.objects.filter(pk=post_id).select_related("author").first()
+    if post is None:
+        return 0
+    post_url = site_url(post.get_url())
+    subscribers = Subscriber.objects.filter(pk__in=subscriber_ids, status=Subscriber.CONFIRMED)
+    messages = []
+    for subscriber in subscribers:
+        unsubscribe_url, headers = unsubscribe_headers(subscriber.email)
+        context = {"post": post, "post_url": post_url, "unsubscribe_url": unsubscribe_url}
+        messages.append(
+            build("New post: " + post.title, "new_post", context, [subscriber.email], headers)
+        )
+    with get_connection() as connection:
+        sent = connection.send_messages(messages) or 0
+    PostEmail.objects.filter(post_id=post_id).update(sent=F("sent") + sent)
+    return sent

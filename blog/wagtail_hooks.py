@@ -8,9 +8,11 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.site_summary import SummaryItem
 from wagtail.admin.ui.sidebar import LinkMenuItem
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.bulk_action import BulkAction
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -26,7 +28,7 @@ from .admin_views import (
     moderation_messages,
     pending_count,
 )
-from .models import BlogTag
+from .models import BlogTag, Subscriber
 
 # Registered first, before anything asks Wagtail for XtdComment's policy and
 # gets the default one (add/change/delete_xtdcomment).
@@ -221,3 +223,64 @@ class PendingResponsesSummaryItem(SummaryItem):
 @hooks.register("construct_homepage_summary_items")
 def add_pending_responses_summary(request, summary_items):
     summary_items.append(PendingResponsesSummaryItem(request))
+
+
+# Subscribers ------------------------------------------------------------------
+
+
+class SubscriberIndexView(IndexView):
+    """The subscriber list, with how many there are in each state above it."""
+
+    template_name = "blog/admin/subscribers_index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = dict(
+            Subscriber.objects.values_list("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+        )
+        context["status_counts"] = [
+            (label, counts.get(value, 0)) for value, label in Subscriber.STATUS_CHOICES
+        ]
+        return context
+
+
+class SubscriberPermissionPolicy(ModelPermissionPolicy):
+    """Look, export and remove, never add or edit: only the subscriber's own
+    click on the confirmation link may make an address confirmed."""
+
+    def user_has_permission(self, user, action):
+        return action not in {"add", "change"} and super().user_has_permission(user, action)
+
+
+register_permission_policy(Subscriber, SubscriberPermissionPolicy(Subscriber))
+
+
+class SubscriberViewSet(ModelViewSet):
+    model = Subscriber
+    icon = "mail"
+    menu_label = "Subscribers"
+    menu_order = 310
+    add_to_admin_menu = True
+    url_namespace = "blog_subscribers"
+    index_view_class = SubscriberIndexView
+    list_display = [
+        "email",
+        Column("status", label="Status", accessor="get_status_display"),
+        DateColumn("created_at", label="Subscribed"),
+        DateColumn("confirmed_at", label="Confirmed"),
+    ]
+    list_filter = ["status"]
+    list_export = ["email", "status", "created_at", "confirmed_at", "unsubscribed_at"]
+    export_filename = "subscribers"
+    search_fields = ["email"]
+    search_backend_name = None
+    ordering = ["-created_at"]
+    form_fields = ["email", "status"]
+    inspect_view_enabled = True
+
+
+@hooks.register("register_admin_viewset")
+def register_subscriber_viewset():
+    return SubscriberViewSet("subscribers")

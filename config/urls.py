@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from home.views import favicon
+from home.views import favicon, robots_txt
 from search import views as search_views
 
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("blog.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("favicon.ico", favicon),
+    path("robots.txt", robots_txt),
 ]
 
 if settings.DEBUG:

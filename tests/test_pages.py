@@ -51,7 +51,7 @@ def test_post_page_reads_like_the_seed(client, site_tree):
     links = {a.get_text(): a["href"] for a in next_steps.find_all("a")}
     assert links["about page"] == "/about/"
     assert links["New Here?"] == "/new-here/"
-    assert links["subscribe to get blog updates"] == "/blog/feed/"
+    assert links["subscribe to get blog updates"] == "/subscribe/"
     mailto = urlsplit(links["email this to a friend"])
     assert mailto.scheme == "mailto"
     query = parse_qs(mailto.query)

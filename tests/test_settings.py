@@ -154,3 +154,35 @@ def test_production_serves_hashed_compressed_static_files(tmp_path):
     assert result["url"] != "/static/css/site.css"
     assert result["encoding"] == "br"
     assert "max-age=315360000" in result["cache"] and "immutable" in result["cache"]
+
+
+def test_email_is_configured_from_one_url_or_smtp_settings():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_USE_TLS, "
+        "s.DEFAULT_FROM_EMAIL)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="a-long-random-secret-key-for-this-test-only-0123456789",
+        EMAIL_URL="smtp://mailer:s3cret@smtp.example.com:587/?tls=True",
+        DEFAULT_FROM_EMAIL="blog@example.com",
+    )
+    one_url = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert one_url.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.com",
+        "587",
+        "mailer",
+        "True",
+        "blog@example.com",
+    ], one_url.stderr
+    del env["EMAIL_URL"]
+    env.update(EMAIL_HOST="mail.example.org", EMAIL_PORT="465", EMAIL_USE_TLS="false")
+    separate = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert separate.stdout.split()[1:3] == ["mail.example.org", "465"], separate.stderr

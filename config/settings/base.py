@@ -161,6 +161,12 @@ TASKS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ben Young <blog@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Email subscriptions: a confirmation link lasts this many days; confirmation
+# emails go out at most this often per IP and per address.
+BLOG_SUBSCRIBE_CONFIRM_DAYS = 3
+BLOG_SUBSCRIBE_IP_LIMITS = [(5, 60 * 60)]
+BLOG_SUBSCRIBE_ADDRESS_LIMITS = [(1, 10 * 60), (3, 24 * 60 * 60)]
+
 # Visitor responses (django-comments-xtd, with our own forms and templates).
 COMMENTS_APP = "django_comments_xtd"
 # How deep replies nest on the page: 3 means a response, a reply to it, and a

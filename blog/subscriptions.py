@@ -1,0 +1,191 @@
+"""Email subscriptions: double opt-in, one-click unsubscribe, and new posts by email.
+
+A visitor types an address; the site mails it a signed, expiring link; only a
+click on that link makes the subscription real. The page says the same thing
+whether the address was known or not, and rate limits per IP and per address
+keep anyone from making the site mail a stranger more than once in a while.
+"""
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods
+
+from .comments import client_ip, rate_limit_wait, record_hit
+
+CONFIRM_SALT = "blog.subscribe.confirm"
+UNSUBSCRIBE_SALT = "blog.subscribe.unsubscribe"
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(
+        label="Your email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "required": True}),
+    )
+    # Left empty by people; bots fill it.
+    website = forms.CharField(required=False, label="Leave this field empty")
+
+
+def confirm_token(email):
+    return signing.dumps(email.lower(), salt=CONFIRM_SALT)
+
+
+def unsubscribe_token(email):
+    return signing.dumps(email.lower(), salt=UNSUBSCRIBE_SALT)
+
+
+def message(request, title, text, status=200, **headers):
+    response = TemplateResponse(
+        request, "blog/message.html", {"title": title, "message": text}, status=status
+    )
+    for header, value in headers.items():
+        response[header] = value
+    return response
+
+
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def subscribe(request):
+    """The /subscribe/ page, and the target of the footer's short form."""
+    if request.method == "GET":
+        return TemplateResponse(request, "blog/subscribe.html", {"form": SubscribeForm()})
+
+    form = SubscribeForm(request.POST)
+    if not form.is_valid():
+        status = 400
+        return TemplateResponse(request, "blog/subscribe.html", {"form": form}, status=status)
+    if form.cleaned_data["website"]:
+        return message(request, "Subscription refused", "The form looked automated.", 400)
+
+    email = form.cleaned_data["email"].strip().lower()
+    ip = client_ip(request)
+    for key, limits in (
+        (f"subscribe-ip:{ip}", settings.BLOG_SUBSCRIBE_IP_LIMITS),
+        (f"subscribe-email:{email}", settings.BLOG_SUBSCRIBE_ADDRESS_LIMITS),
+    ):
+        wait = rate_limit_wait(key, limits)
+        if wait:
+            minutes = max(1, round(wait / 60))
+            return message(
+                request,
+                "Please try again later",
+                "To protect people from unwanted email, the site sends confirmation links "
+                f"only now and then. Please try again in about {minutes} minute"
+                f"{'s' if minutes != 1 else ''}.",
+                429,
+                **{"Retry-After": str(wait)},
+            )
+    record_hit(f"subscribe-ip:{ip}", settings.BLOG_SUBSCRIBE_IP_LIMITS)
+    record_hit(f"subscribe-email:{email}", settings.BLOG_SUBSCRIBE_ADDRESS_LIMITS)
+    request_confirmation(email)
+    # The same words whatever the address's state, so the page tells nobody
+    # who is subscribed.
+    return TemplateResponse(request, "blog/subscribe_sent.html", {"email": email})
+
+
+def request_confirmation(email):
+    """Mail a confirmation link unless the address is already confirmed."""
+    from .models import Subscriber
+    from .notifications import send_confirmation
+
+    subscriber, _created = Subscriber.objects.get_or_create(email=email)
+    if subscriber.status == Subscriber.CONFIRMED:
+        return
+    transaction.on_commit(lambda: send_confirmation.enqueue(email))
+
+
+@require_http_methods(["GET"])
+def confirm(request, token):
+    from .models import Subscriber
+
+    max_age = settings.BLOG_SUBSCRIBE_CONFIRM_DAYS * 86400
+    try:
+        email = signing.loads(token, salt=CONFIRM_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        return message(
+            request,
+            "That link has expired",
+            "Confirmation links work for "
+            f"{settings.BLOG_SUBSCRIBE_CONFIRM_DAYS} days. Subscribe again to get a new one.",
+            400,
+        )
+    except signing.BadSignature:
+        return message(
+            request,
+            "That link does not work",
+            "The link is incomplete or has been changed. Copy the whole link from the "
+            "email, or subscribe again.",
+            400,
+        )
+    try:
+        with transaction.atomic():
+            subscriber, _ = Subscriber.objects.get_or_create(email=email)
+    except IntegrityError:
+        subscriber = Subscriber.objects.get(email=email)
+    already = subscriber.status == Subscriber.CONFIRMED
+    if not already:
+        subscriber.status = Subscriber.CONFIRMED
+        subscriber.confirmed_at = timezone.now()
+        subscriber.unsubscribed_at = None
+        subscriber.save(update_fields=["status", "confirmed_at", "unsubscribed_at"])
+    return TemplateResponse(
+        request,
+        "blog/subscribe_confirmed.html",
+        {"email": email, "already": already, "unsubscribe_token": unsubscribe_token(email)},
+    )
+
+
+# Mail clients post here without a CSRF token (RFC 8058 one-click); the signed
+# token in the address is what authorises it.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    from .models import Subscriber
+
+    try:
+        email = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return message(
+            request,
+            "That link does not work",
+            "The link is incomplete or has been changed. Copy the whole link from the email.",
+            400,
+        )
+    if request.method == "GET":
+        return TemplateResponse(request, "blog/unsubscribe.html", {"email": email})
+    Subscriber.objects.filter(email=email).exclude(status=Subscriber.UNSUBSCRIBED).update(
+        status=Subscriber.UNSUBSCRIBED, unsubscribed_at=timezone.now()
+    )
+    return message(
+        request,
+        "You are unsubscribed",
+        f"{email} will get no more emails from this blog. You can subscribe again at any time.",
+    )
+
+
+def on_page_published(sender, instance, revision=None, **kwargs):
+    """Queue the new-post email the first time a post goes live (now or when scheduled)."""
+    from .models import BlogPostPage, PostEmail
+    from .notifications import email_new_post
+
+    # Scheduling a post also sends page_published, with the post not yet live.
+    if not isinstance(instance, BlogPostPage) or not instance.live:
+        return
+    # A first publication sets both dates at once; an edit or a re-publish
+    # leaves first_published_at in the past (imported and seeded posts too).
+    if not instance.first_published_at or (
+        instance.first_published_at != instance.last_published_at
+    ):
+        return
+    try:
+        with transaction.atomic():
+            record = PostEmail.objects.create(post=instance)
+    except IntegrityError:
+        return  # the other of two racing publishes got here first
+    if instance.email_subscribers:
+        transaction.on_commit(lambda: email_new_post.enqueue(record.post_id))
