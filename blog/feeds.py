@@ -92,7 +92,7 @@ def serve_posts_feed(blog_index, request, kind="rss", tag_slug=None):
     """The blog's (or, given a slug, one tag's) latest posts in the feed format `kind`."""
     tag = None
     if tag_slug is not None:
-        tag = BlogTag.objects.filter(slug=tag_slug).first()
+        tag = BlogTag.objects.filter(slug=tag_slug).first() if "\x00" not in tag_slug else None
         if tag is None:
             raise Http404("No such tag.")
     feed_class = {"rss": LatestPostsFeed, "atom": AtomPostsFeed, "json": JsonPostsFeed}[kind]

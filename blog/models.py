@@ -133,7 +133,8 @@ class BlogIndexPage(RoutablePageMixin, Page):
 
     @path("tag/<str:slug>/")
     def tag_archive(self, request, slug):
-        tag = BlogTag.objects.filter(slug=slug).first()
+        # PostgreSQL refuses NUL bytes in text, and no slug has one.
+        tag = BlogTag.objects.filter(slug=slug).first() if "\x00" not in slug else None
         if tag is None:
             raise Http404("No such tag.")
         return self.render_listing(
@@ -286,9 +287,13 @@ class BlogPostPage(RoutablePageMixin, Page):
 
     search_fields = [
         *Page.search_fields,
-        index.SearchField("summary"),
+        # A match in the title outranks any number of matches in the body.
+        index.SearchField("title", boost=10),
+        index.AutocompleteField("summary"),
+        index.SearchField("summary", boost=2),
         index.SearchField("body"),
-        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.AutocompleteField("body"),
+        index.RelatedFields("tags", [index.SearchField("name", boost=3)]),
         index.FilterField("date"),
     ]
 

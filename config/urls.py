@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
+    path("search/opensearch.xml", search_views.opensearch, name="search_opensearch"),
     path("", include("blog.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("favicon.ico", favicon),

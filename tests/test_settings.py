@@ -186,3 +186,23 @@ def test_email_is_configured_from_one_url_or_smtp_settings():
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert separate.stdout.split()[1:3] == ["mail.example.org", "465"], separate.stderr
+
+
+@pytest.mark.parametrize(
+    "variable, backend",
+    [
+        ("OPENSEARCH_URL", "modelsearch.backends.opensearch3"),
+        ("ELASTICSEARCH_URL", "modelsearch.backends.elasticsearch8"),
+    ],
+)
+def test_a_search_cluster_is_chosen_by_environment_variable(variable, backend):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "b = s.WAGTAILSEARCH_BACKENDS['default']; print(b['BACKEND'], b['URLS'][0])"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"OPENSEARCH_URL", "ELASTICSEARCH_URL"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.dev", variable: "http://search:9200"})
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.stdout.split() == [backend, "http://search:9200"], result.stderr

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.search_promotions",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -143,9 +144,27 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "Ben Young"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Search: the database's own full-text search (PostgreSQL with English
+# stemming; SQLite FTS5 with the porter stemmer, see search/migrations).
+# Past one machine, OPENSEARCH_URL or ELASTICSEARCH_URL moves it to a search
+# cluster (install the matching client: opensearch-py or elasticsearch).
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database"},
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "english"},
 }
+if os.environ.get("OPENSEARCH_URL"):
+    WAGTAILSEARCH_BACKENDS["default"] = {
+        "BACKEND": os.environ.get("SEARCH_BACKEND", "modelsearch.backends.opensearch3"),
+        "URLS": [os.environ["OPENSEARCH_URL"]],
+        "INDEX_PREFIX": os.environ.get("SEARCH_INDEX_PREFIX", "blog_"),
+        "TIMEOUT": 5,
+    }
+elif os.environ.get("ELASTICSEARCH_URL"):
+    WAGTAILSEARCH_BACKENDS["default"] = {
+        "BACKEND": os.environ.get("SEARCH_BACKEND", "modelsearch.backends.elasticsearch8"),
+        "URLS": [os.environ["ELASTICSEARCH_URL"]],
+        "INDEX_PREFIX": os.environ.get("SEARCH_INDEX_PREFIX", "blog_"),
+        "TIMEOUT": 5,
+    }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "avif", "webp": "webp"}
 

@@ -1,0 +1,212 @@
+"""Search within posts: ranking, highlighting, filters, stemming, and what never shows."""
+
+import datetime
+
+import pytest
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+from tests.builders import make_post, make_tag, publish
+from tests.responses import make_response
+
+
+def soup(response):
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def titles(client, **params):
+    return [h.get_text() for h in soup(client.get("/search/", params)).select(".search-result h2")]
+
+
+@pytest.fixture
+def posts(site_tree):
+    blog = site_tree.blog
+    niche, web = make_tag("niche"), make_tag("internet")
+    body_heavy = make_post(
+        blog,
+        "Notes from a conference",
+        date=datetime.date(2015, 3, 1),
+        body="<p>" + "A niche is a small market. " * 20 + "</p>",
+        tags=[web],
+    )
+    titled = make_post(
+        blog,
+        "The niche",
+        date=datetime.date(2008, 12, 15),
+        summary="About being small.",
+        body="<p>Micro experts know Bootstrapped Marketing.</p>",
+        tags=[niche, web],
+    )
+    make_response(titled)
+    make_post(blog, "Draft about niche", live=False)
+    make_post(blog, "Private niche notes", private=True)
+    return {"titled": titled, "body_heavy": body_heavy, "niche": niche, "web": web}
+
+
+def test_title_matches_rank_first(client, posts):
+    assert titles(client, q="niche") == ["The niche", "Notes from a conference"]
+
+
+def test_each_result_shows_what_a_reader_needs(client, posts):
+    page = soup(client.get("/search/", {"q": "bootstrapped"}))
+    assert page.find("h1").get_text() == "Search results for “bootstrapped”"
+    assert "Search results for “bootstrapped”" in page.title.get_text()
+    assert page.select_one(".search-count").get_text() == "1 post found."
+    result = page.select_one(".search-result")
+    assert result.select_one("h2 a")["href"] == posts["titled"].url
+    assert result.select_one("time").get_text() == "December 15th, 2008"
+    assert "1 Response" in result.get_text()
+    assert [a.get_text() for a in result.select(".post-tags a")] == ["internet", "niche"]
+    marks = [m.get_text() for m in result.select(".search-result__snippet mark")]
+    assert marks == ["Bootstrapped"]
+
+
+@pytest.mark.parametrize(
+    "query, expected_mark",
+    [
+        ("experts", "experts"),
+        ("expert", "experts"),
+        ("bootstrap", "Bootstrapped"),
+        ("micr", "Micro"),
+    ],
+)
+def test_stemming_and_partial_words(client, posts, query, expected_mark):
+    page = soup(client.get("/search/", {"q": query}))
+    assert [h.get_text() for h in page.select(".search-result h2")] == ["The niche"]
+    assert expected_mark in [m.get_text() for m in page.select(".search-result__snippet mark")]
+
+
+def test_marketing_finds_market_too(client, posts):
+    # English stemming on both databases: "marketing" and "market" share a stem.
+    assert sorted(titles(client, q="marketing")) == ["Notes from a conference", "The niche"]
+
+
+def test_filters_by_tag_and_year(client, posts):
+    assert titles(client, q="niche", tag="niche") == ["The niche"]
+    assert titles(client, q="niche", year="2015") == ["Notes from a conference"]
+    assert titles(client, q="niche", tag="internet", year="2008") == ["The niche"]
+    page = soup(client.get("/search/", {"q": "niche"}))
+    assert [o["value"] for o in page.select("#search-year option")] == ["", "2015", "2008"]
+    assert "niche" in [o["value"] for o in page.select("#search-tag option")]
+    for bad in ({"tag": "nope"}, {"year": "abcd"}, {"year": "99999"}):
+        assert len(titles(client, q="niche", **bad)) == 2
+
+
+def test_numbered_pagination_keeps_the_query(client, site_tree):
+    for n in range(23):
+        make_post(site_tree.blog, f"Marketing note {n}")
+    page = soup(client.get("/search/", {"q": "marketing", "page": "3"}))
+    assert page.select_one(".search-count").get_text() == "23 posts found."
+    assert len(page.select(".search-result")) == 3
+    links = [a["href"] for a in page.select(".pagination a")]
+    assert "?q=marketing&page=1" in links and "?q=marketing&page=2" in links
+
+
+def test_no_results_suggests_tags_and_latest_posts(client, posts):
+    page = soup(client.get("/search/", {"q": "zebra"}))
+    assert page.select_one(".search-count").get_text() == "0 posts found."
+    suggestions = page.select_one(".no-results")
+    assert [a.get_text() for a in suggestions.select(".tag-cloud a")] == ["internet", "niche"]
+    latest = [a.get_text() for a in suggestions.select("ul:not(.tag-cloud) a")]
+    assert latest == ["Notes from a conference", "The niche"]
+
+
+def test_drafts_private_and_scheduled_posts_never_appear(client, posts, site_tree):
+    scheduled = make_post(site_tree.blog, "Future niche", live=False)
+    scheduled.go_live_at = timezone.now() + datetime.timedelta(days=1)
+    scheduled.save_revision().publish()
+    found = titles(client, q="niche")
+    assert "Draft about niche" not in found
+    assert "Private niche notes" not in found
+    assert "Future niche" not in found
+
+
+def test_the_index_follows_publish_and_unpublish(client, posts, site_tree):
+    post = make_post(site_tree.blog, "Zeppelins", body="<p>Airships.</p>")
+    assert titles(client, q="zeppelins") == ["Zeppelins"]
+    post.unpublish()
+    assert titles(client, q="zeppelins") == []
+    post.title = "Zeppelins again"
+    publish(post)
+    assert titles(client, q="zeppelins") == ["Zeppelins again"]
+
+
+def test_promoted_results_and_popular_search_terms(client, posts):
+    SearchPromotion.objects.create(
+        query=Query.get("niche"), page=posts["body_heavy"], description="Start here."
+    )
+    page = soup(client.get("/search/", {"q": "niche"}))
+    promoted = page.select_one(".promoted")
+    assert promoted.select_one("a").get_text() == "Notes from a conference"
+    assert "Start here." in promoted.get_text()
+    client.get("/search/", {"q": "niche"})
+    assert Query.get("niche").hits == 2
+
+
+def test_opensearch_description(client, site_tree):
+    head = soup(client.get("/")).find("link", rel="search")
+    assert head["type"] == "application/opensearchdescription+xml"
+    response = client.get(head["href"])
+    assert response["Content-Type"].startswith("application/opensearchdescription+xml")
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(response.content)
+    url = root.find("{http://a9.com/-/spec/opensearch/1.1/}Url")
+    assert url.get("template") == "http://testserver/search/?q={searchTerms}"
+
+
+def test_queries_per_search_are_constant(client, site_tree):
+    tags = [make_tag(f"t{n}") for n in range(3)]
+    for n in range(3):
+        make_post(site_tree.blog, f"Marketing {n}", tags=tags)
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/search/", {"q": "marketing"}).status_code == 200
+        return len(captured)
+
+    client.get("/search/", {"q": "marketing"})
+    few = count()
+    for n in range(20):
+        make_post(site_tree.blog, f"More marketing {n}", tags=tags)
+    assert count() == few
+
+
+ODD_QUERIES = [
+    "", " ", "x" * 1000, "\x00", "a\x00b", "naïve café 日本語 🙂", '"', '"unbalanced', "*", "a*",
+    ":", "a:b", "&", "|", "!", "(", ")", "-", "-niche", "niche -web", "a AND OR NOT b",
+    "NEAR(a b)", "title:niche", "^", "'", "\\", "%", "_", "<script>alert(1)</script>",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("query", ODD_QUERIES)
+def test_odd_queries_never_fail(client, posts, query):
+    response = client.get("/search/", {"q": query, "page": "x", "tag": query, "year": query})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=st.text(max_size=300), page=st.text(max_size=5))
+def test_any_text_is_a_valid_search(client, posts, query, page):
+    response = client.get("/search/", {"q": query, "page": page})
+    assert response.status_code == 200
+
+
+def test_editors_see_promotions_and_the_search_terms_report(client, posts, django_user_model):
+    from django.urls import reverse
+
+    client.force_login(django_user_model.objects.create_superuser("admin", "a@example.com", "pw"))
+    client.get("/search/", {"q": "micro experts"})
+    assert client.get(reverse("wagtailsearchpromotions:index")).status_code == 200
+    report = client.get(reverse("wagtailsearchpromotions:search_terms"))
+    assert report.status_code == 200
+    assert "micro experts" in report.content.decode()
