@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
-from blog.models import BlogPostPage
 from tests.builders import make_author, make_post
+from tests.responses import make_response
 
 INDEX = "/admin/comments/"
 # Session, user, its two permission lookups, profile; the paginator's COUNT, the
@@ -40,15 +39,13 @@ def respond(
     user=None,
     minutes_ago=0,
 ):
-    comment = XtdComment(
-        content_type=ContentType.objects.get_for_model(BlogPostPage),
-        object_pk=str(post.pk),
-        site_id=1,
-        user=user,
-        user_name=name,
-        user_email=email,
-        user_url=url,
+    return make_response(
+        post,
+        name=name,
+        email=email,
         comment=text,
+        user=user,
+        user_url=url,
         submit_date=timezone.now() - datetime.timedelta(minutes=minutes_ago),
         ip_address="203.0.113.7",
         is_public=public,
@@ -56,8 +53,6 @@ def respond(
         parent_id=parent.pk if parent else 0,
         followup=followup,
     )
-    comment.save()
-    return comment
 
 
 def reload(comment):
