@@ -63,14 +63,12 @@ def search(request):
         posts = posts.filter(
             date__gte=datetime.date(year, 1, 1), date__lt=datetime.date(year + 1, 1, 1)
         )
-    found = posts.none()
-    if terms:
-        found = posts.search(terms, operator="and")
-        if not found.count():
-            # Words still being typed: "micr" finds "micro".
-            found = posts.autocomplete(terms, operator="and")
-
-    paginator = Paginator(found, RESULTS_PER_PAGE)
+    paginator = Paginator(
+        posts.search(terms, operator="and") if terms else posts.none(), RESULTS_PER_PAGE
+    )
+    if terms and not paginator.count:
+        # Words still being typed: "micr" finds "micro".
+        paginator = Paginator(posts.autocomplete(terms, operator="and"), RESULTS_PER_PAGE)
     results = nearest_page(paginator, request.GET.get("page"))
     page_posts = attach_response_counts(results.object_list)
     pattern = terms_pattern(terms)
