@@ -1,0 +1,138 @@
+"""`manage.py generate_posts` writes many posts in bulk that behave like published ones."""
+
+from collections import Counter
+from io import StringIO
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import F
+from django_comments_xtd.models import XtdComment
+from wagtail.models import Page
+
+from blog.models import BlogPostPage
+
+NO_PROBLEMS = ([], [], [], [], [])
+
+
+def generate(*args):
+    out = StringIO()
+    call_command("generate_posts", *args, stdout=out)
+    return out.getvalue()
+
+
+def soup(response):
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+@pytest.fixture
+def generated(site_tree):
+    output = generate("25", "--responses", "40")
+    return site_tree, output
+
+
+def test_needs_a_blog_index(db):
+    with pytest.raises(CommandError, match="Run manage.py seed_site first"):
+        generate("3")
+
+
+def test_posts_are_live_and_render(client, generated):
+    site_tree, output = generated
+    assert "Created 25 posts and 40 responses" in output
+    assert "25/25 posts" in output  # the progress bar's last step
+    posts = BlogPostPage.objects.child_of(site_tree.blog)
+    assert posts.count() == posts.live().public().count() == 25
+    assert len({post.title for post in posts}) > 15  # varied titles
+    assert {post.date.year for post in posts} <= set(range(2005, 2026))
+    assert len({post.date.year for post in posts}) > 5
+    for post in posts:
+        assert post.summary
+        assert 3 <= len(post.body) <= 8
+        assert post.body[0].block_type == "paragraph"
+        page = soup(client.get(post.url))
+        assert page.find("h1").get_text(strip=True) == post.title
+
+
+def test_blog_index_lists_them_newest_first(client, generated):
+    page = soup(client.get("/blog/"))
+    dates = [time["datetime"] for time in page.select(".post-card time")]
+    assert len(dates) == 10
+    assert dates == sorted(dates, reverse=True)
+    newest = BlogPostPage.objects.live().order_by("-date", "-first_published_at", "-pk")[:10]
+    links = [a["href"] for a in page.select(".post-card__title a")]
+    assert links == [post.url for post in newest]
+
+
+def test_posts_have_tags_from_the_pool(generated):
+    counts = [post.tags.count() for post in BlogPostPage.objects.all()]
+    assert max(counts) <= 4
+    assert sum(counts) >= 25  # 2 a post on average
+    tags = Counter(tag.slug for post in BlogPostPage.objects.all() for tag in post.tags.all())
+    assert len(tags) > 5
+
+
+def test_responses_are_approved_top_level_threads(client, generated):
+    post_type = ContentType.objects.get_for_model(BlogPostPage)
+    responses = XtdComment.norel_objects.filter(content_type=post_type)
+    assert responses.count() == 40
+    assert responses.filter(is_public=True, is_removed=False, level=0).count() == 40
+    assert not responses.exclude(thread_id=F("pk")).exists()
+    assert not responses.exclude(parent_id=F("pk")).exists()
+    post_ids = set(BlogPostPage.objects.values_list("pk", flat=True))
+    assert {int(response.object_pk) for response in responses} <= post_ids
+
+    busiest = Counter(response.object_pk for response in responses).most_common(1)[0]
+    post = BlogPostPage.objects.get(pk=busiest[0])
+    page = soup(client.get(post.url))
+    assert len(page.select(".response-list > li")) == busiest[1]
+
+
+def test_search_finds_them(generated):
+    live = BlogPostPage.objects.live()
+    found = list(live.search("marketing"))
+    assert found and {post.pk for post in found} <= set(live.values_list("pk", flat=True))
+    assert not list(live.search("xylophone"))  # a word the generator never writes
+
+
+def test_the_tree_stays_sound(generated):
+    site_tree, _output = generated
+    assert Page.find_problems() == NO_PROBLEMS
+    site_tree.blog.refresh_from_db()
+    assert site_tree.blog.numchild == 25
+
+
+def test_admin_lists_and_edits_them(admin_client, generated):
+    site_tree, _output = generated
+    post = BlogPostPage.objects.order_by("pk").first()
+    explorer = admin_client.get(f"/admin/pages/{site_tree.blog.pk}/")
+    assert explorer.status_code == 200
+    assert post.title in explorer.content.decode()
+    assert admin_client.get(f"/admin/pages/{post.pk}/edit/").status_code == 200
+
+
+def test_running_again_adds_more_without_clashes(generated):
+    site_tree, _output = generated
+    first = set(BlogPostPage.objects.values_list("pk", flat=True))
+    generate("25", "--verbosity", "0")  # the same default seed: the same titles again
+    posts = BlogPostPage.objects.child_of(site_tree.blog)
+    assert posts.live().count() == 50
+    slugs = list(posts.values_list("slug", flat=True))
+    assert len(set(slugs)) == 50
+    second = posts.exclude(pk__in=first)
+    assert Counter(second.values_list("title", flat=True)) == Counter(
+        posts.filter(pk__in=first).values_list("title", flat=True)
+    )
+    assert Page.find_problems() == NO_PROBLEMS
+    site_tree.blog.refresh_from_db()
+    assert site_tree.blog.numchild == 50
+
+
+def test_a_seed_gives_other_posts(generated):
+    before = set(BlogPostPage.objects.values_list("title", flat=True))
+    generate("25", "--seed", "7", "--batch", "10", "--verbosity", "0")
+    after = set(BlogPostPage.objects.values_list("title", flat=True))
+    assert len(after - before) > 10
+    assert Page.find_problems() == NO_PROBLEMS
