@@ -151,20 +151,19 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "english"},
 }
-if os.environ.get("OPENSEARCH_URL"):
-    WAGTAILSEARCH_BACKENDS["default"] = {
-        "BACKEND": os.environ.get("SEARCH_BACKEND", "modelsearch.backends.opensearch3"),
-        "URLS": [os.environ["OPENSEARCH_URL"]],
-        "INDEX_PREFIX": os.environ.get("SEARCH_INDEX_PREFIX", "blog_"),
-        "TIMEOUT": 5,
-    }
-elif os.environ.get("ELASTICSEARCH_URL"):
-    WAGTAILSEARCH_BACKENDS["default"] = {
-        "BACKEND": os.environ.get("SEARCH_BACKEND", "modelsearch.backends.elasticsearch8"),
-        "URLS": [os.environ["ELASTICSEARCH_URL"]],
-        "INDEX_PREFIX": os.environ.get("SEARCH_INDEX_PREFIX", "blog_"),
-        "TIMEOUT": 5,
-    }
+for _variable, _backend in (
+    ("OPENSEARCH_URL", "modelsearch.backends.opensearch3"),
+    ("ELASTICSEARCH_URL", "modelsearch.backends.elasticsearch8"),
+):
+    if os.environ.get(_variable):
+        WAGTAILSEARCH_BACKENDS["default"] = {
+            "BACKEND": os.environ.get("SEARCH_BACKEND", _backend),
+            "URLS": [os.environ[_variable]],
+            "INDEX_PREFIX": os.environ.get("SEARCH_INDEX_PREFIX", "blog_"),
+            "TIMEOUT": 5,
+        }
+        break
+
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "avif", "webp": "webp"}
 
