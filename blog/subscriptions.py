@@ -93,10 +93,21 @@ def request_confirmation(email):
     from .models import Subscriber
     from .notifications import send_confirmation
 
-    subscriber, _created = Subscriber.objects.get_or_create(email=email)
+    subscriber = get_or_create_subscriber(email)
     if subscriber.status == Subscriber.CONFIRMED:
         return
     transaction.on_commit(lambda: send_confirmation.enqueue(email))
+
+
+def get_or_create_subscriber(email):
+    """The subscriber for an address; two requests at once for a new one both get it."""
+    from .models import Subscriber
+
+    try:
+        with transaction.atomic():
+            return Subscriber.objects.get_or_create(email=email)[0]
+    except IntegrityError:
+        return Subscriber.objects.get(email=email)
 
 
 @require_http_methods(["GET"])
@@ -122,11 +133,7 @@ def confirm(request, token):
             "email, or subscribe again.",
             400,
         )
-    try:
-        with transaction.atomic():
-            subscriber, _ = Subscriber.objects.get_or_create(email=email)
-    except IntegrityError:
-        subscriber = Subscriber.objects.get(email=email)
+    subscriber = get_or_create_subscriber(email)
     already = subscriber.status == Subscriber.CONFIRMED
     if not already:
         subscriber.status = Subscriber.CONFIRMED
