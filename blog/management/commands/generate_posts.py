@@ -28,7 +28,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections, router, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.text import slugify
 from django_comments.models import Comment
 from django_comments_xtd.models import XtdComment
@@ -562,6 +562,9 @@ class Command(BaseCommand):
         next_step = (
             BlogPostPage._str2int(last_path[-BlogPostPage.steplen :]) + 1 if last_path else 1
         )
+        most = len(BlogPostPage.alphabet) ** BlogPostPage.steplen - 1
+        if next_step + count - 1 > most:
+            raise CommandError(f"A page can have at most {most} children in Wagtail's tree.")
         slugs = set(Page.objects.child_of(parent).values_list("slug", flat=True))
         tags = self.tag_pool()
         author = self.author()
@@ -626,10 +629,12 @@ class Command(BaseCommand):
 
     @staticmethod
     def tag_pool():
+        """The pool's tags, reusing any that editors already have by slug or by name."""
         tags = {}
         for name in TAGS:
-            tag, _ = BlogTag.objects.get_or_create(slug=slugify(name), defaults={"name": name})
-            tags[name] = tag
+            slug = slugify(name)
+            tag = BlogTag.objects.filter(Q(slug=slug) | Q(name=name)).first()
+            tags[name] = tag or BlogTag.objects.create(name=name, slug=slug)
         return tags
 
     @staticmethod
