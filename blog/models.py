@@ -302,6 +302,8 @@ class BlogPostPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = "blog post"
+        # Every listing shows the newest posts first.
+        indexes = [models.Index(fields=["-date"], name="blog_post_newest_first")]
 
     @property
     def author_name(self):
