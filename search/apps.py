@@ -1,6 +1,23 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "search"
+
+    def ready(self):
+        from wagtail.models import PageViewRestriction
+        from wagtail.signals import page_published, page_unpublished
+
+        from blog.models import BlogPostPage, BlogTag
+
+        from .views import forget_filter_choices
+
+        # What changes the years and tags the search filters offer.
+        page_published.connect(forget_filter_choices, sender=BlogPostPage)
+        page_unpublished.connect(forget_filter_choices, sender=BlogPostPage)
+        post_delete.connect(forget_filter_choices, sender=BlogPostPage)
+        for model in (BlogTag, PageViewRestriction):
+            post_save.connect(forget_filter_choices, sender=model)
+            post_delete.connect(forget_filter_choices, sender=model)

@@ -3,14 +3,15 @@
 import datetime
 import re
 
-from django.core.paginator import Paginator
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from wagtail.contrib.search_promotions.models import Query
 
 from blog.comments import attach_response_counts
-from blog.models import BlogPostPage, BlogPostTag, BlogTag, nearest_page
+from blog.models import BlogPostPage, BlogPostTag, BlogTag
 
 from .highlight import post_text, snippet, terms_pattern
 
@@ -42,6 +43,60 @@ def popular_tags(limit=10):
     )
 
 
+FILTER_CHOICES_KEY = "search:filter-choices"
+
+
+def filter_choices():
+    """The years and most used tags the filters offer. They change only when a post is
+    published, unpublished or deleted, or a tag renamed (search/apps.py forgets them
+    then), so they are kept in the cache rather than counted over every post on every
+    search."""
+    choices = cache.get(FILTER_CHOICES_KEY)
+    if choices is None:
+        choices = {
+            "years": list(visible_posts().dates("date", "year", order="DESC")),
+            "tags": list(popular_tags(20)),
+        }
+        cache.set(FILTER_CHOICES_KEY, choices, timeout=24 * 3600)
+    return choices
+
+
+def forget_filter_choices(**kwargs):
+    cache.delete(FILTER_CHOICES_KEY)
+
+
+def page_number(value):
+    try:
+        return max(int(value), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def fetch_page(found, number):
+    """Page `number` of ranked results, and the number of all matches when the backend
+    counted them alongside (search/backends, on PostgreSQL and SQLite), else None."""
+    start = (number - 1) * RESULTS_PER_PAGE
+    window = found[start : start + RESULTS_PER_PAGE]
+    rows = list(window)
+    if not rows and number == 1:
+        return rows, 0
+    return rows, getattr(window, "matches", None)
+
+
+def ranked_page(found, requested):
+    """The page of results a visitor asked for, or the nearest one that exists (as
+    `nearest_page` does for listings), in one query where the backend can count while
+    it ranks, and two elsewhere."""
+    number = page_number(requested)
+    rows, matches = fetch_page(found, number)
+    paginator = Paginator(found, RESULTS_PER_PAGE)
+    paginator.count = found.count() if matches is None else matches
+    if number > paginator.num_pages:
+        number = paginator.num_pages
+        rows, _ = fetch_page(found, number)
+    return Page(rows, number, paginator)
+
+
 def search(request):
     query = request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
     tag_slug = request.GET.get("tag", "").replace("\x00", "")[:100]
@@ -52,25 +107,30 @@ def search(request):
     if not query:
         return TemplateResponse(request, "search/search.html", context)
 
-    posts = visible_posts().select_related("author").prefetch_related("tags")
+    # The search ranks bare rows; the ten shown are loaded in full afterwards.
+    candidates = visible_posts().only("pk")
     if tag:
-        posts = posts.filter(
+        candidates = candidates.filter(
             pk__in=list(
                 BlogPostTag.objects.filter(tag=tag).values_list("content_object_id", flat=True)
             )
         )
     if year:
-        posts = posts.filter(
+        candidates = candidates.filter(
             date__gte=datetime.date(year, 1, 1), date__lt=datetime.date(year + 1, 1, 1)
         )
-    paginator = Paginator(
-        posts.search(terms, operator="and") if terms else posts.none(), RESULTS_PER_PAGE
+    results = ranked_page(
+        candidates.search(terms, operator="and") if terms else candidates.none(),
+        request.GET.get("page"),
     )
-    if terms and not paginator.count:
+    if terms and not results.paginator.count:
         # Words still being typed: "micr" finds "micro".
-        paginator = Paginator(posts.autocomplete(terms, operator="and"), RESULTS_PER_PAGE)
-    results = nearest_page(paginator, request.GET.get("page"))
-    page_posts = attach_response_counts(results.object_list)
+        results = ranked_page(
+            candidates.autocomplete(terms, operator="and"), request.GET.get("page")
+        )
+    ids = [row.pk for row in results.object_list]
+    posts = BlogPostPage.objects.select_related("author").prefetch_related("tags").in_bulk(ids)
+    page_posts = attach_response_counts(posts[pk] for pk in ids if pk in posts)
     pattern = terms_pattern(terms)
     for post in page_posts:
         post.search_snippet = snippet(post_text(post), pattern)
@@ -85,12 +145,12 @@ def search(request):
         picks = promotion.editors_picks.select_related("page")
         promoted = [pick for pick in picks if pick.page.live]
 
+    paginator = results.paginator
     context.update(
         search_results=results,
         page_range=paginator.get_elided_page_range(results.number),
         promoted=promoted,
-        years=visible_posts().dates("date", "year", order="DESC"),
-        tags=popular_tags(20),
+        **filter_choices(),
     )
     if not paginator.count:
         context["latest_posts"] = attach_response_counts(

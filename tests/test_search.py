@@ -108,6 +108,23 @@ def test_numbered_pagination_keeps_the_query(client, site_tree):
     assert "?q=marketing&page=1" in links and "?q=marketing&page=2" in links
 
 
+@pytest.mark.parametrize(("asked", "shown", "results"), [("3", 3, 3), ("99", 3, 3), ("0", 1, 10)])
+def test_a_page_past_the_end_shows_the_last_one(client, site_tree, asked, shown, results):
+    for n in range(23):
+        make_post(site_tree.blog, f"Marketing note {n}")
+    page = soup(client.get("/search/", {"q": "marketing", "page": asked}))
+    assert page.select_one(".search-count").get_text() == "23 posts found."
+    assert page.select_one(".pagination [aria-current]").get_text(strip=True) == str(shown)
+    assert len(page.select(".search-result")) == results
+
+
+def test_words_split_between_title_and_body_still_match(client, site_tree):
+    make_post(site_tree.blog, "Micro", body="<p>An expert in one thing.</p>")
+    make_post(site_tree.blog, "Micro only", body="<p>Nothing else here.</p>")
+    assert titles(client, q="micro expert") == ["Micro"]
+    assert titles(client, q="expert micro") == ["Micro"]
+
+
 def test_no_results_suggests_tags_and_latest_posts(client, posts):
     page = soup(client.get("/search/", {"q": "zebra"}))
     assert page.select_one(".search-count").get_text() == "0 posts found."
@@ -171,11 +188,26 @@ def test_queries_per_search_are_constant(client, site_tree):
             assert client.get("/search/", {"q": "marketing"}).status_code == 200
         return len(captured)
 
-    client.get("/search/", {"q": "marketing"})
+    client.get("/search/", {"q": "marketing"})  # the filters' years and tags get cached
     few = count()
     for n in range(20):
         make_post(site_tree.blog, f"More marketing {n}", tags=tags)
+    client.get("/search/", {"q": "marketing"})
     assert count() == few
+
+
+def test_filter_choices_follow_publishing(client, site_tree):
+    post = make_post(site_tree.blog, "Marketing in 2019", date=datetime.date(2019, 5, 1))
+
+    def years():
+        page = soup(client.get("/search/", {"q": "marketing"}))
+        return [option["value"] for option in page.select("#search-year option")]
+
+    assert "2019" in years()
+    post.unpublish()
+    assert "2019" not in years()
+    post.save_revision().publish()
+    assert "2019" in years()
 
 
 ODD_QUERIES = [

@@ -149,7 +149,7 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 # Past one machine, OPENSEARCH_URL or ELASTICSEARCH_URL moves it to a search
 # cluster (install the matching client: opensearch-py or elasticsearch).
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "english"},
+    "default": {"BACKEND": "search.backends", "SEARCH_CONFIG": "english"},
 }
 for _variable, _backend in (
     ("OPENSEARCH_URL", "modelsearch.backends.opensearch3"),
