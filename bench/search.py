@@ -19,7 +19,8 @@ counts its SQL queries and their time (CaptureQueriesContext on the default conn
 it reports p50, p95 and max latency, the p50 of the time spent in SQL, and queries per
 search (min, median, max). The medians across runs come last, then the figures of all
 runs by kind of query, by filter and by number of results found.
-Results go to bench/results/search-DATE.json (search-sqlite-DATE.json with --sqlite).
+Results go to bench/results/search-DATE.json (search-sqlite-DATE.json with --sqlite; the
+number of posts joins the name when it is not 10,000: search-1000-posts-DATE.json).
 """
 
 import argparse
@@ -298,8 +299,11 @@ def summary(samples):
 
 def one_run(number, client, connection, requests):
     samples = []
-    for request in requests:
+    started = time.perf_counter()
+    for done, request in enumerate(requests, 1):
         samples.append({**request, **search_once(client, connection, request["params"])})
+        if done % 50 == 0 and done < len(requests):  # runs on SQLite can take an hour
+            out(f"  run {number}: {done}/{len(requests)} ({time.perf_counter() - started:.0f} s)")
     return {"run": number, **summary(samples)}, samples
 
 
@@ -502,6 +506,8 @@ def main():
         connections.close_all()
         recreate_database(config, drop_only=True)
     name = "search-sqlite" if options.sqlite else "search"
+    if options.posts != 10_000:
+        name += f"-{options.posts}-posts"
     path = ROOT / "bench" / "results" / f"{name}-{datetime.date.today():%Y-%m-%d}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
