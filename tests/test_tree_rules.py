@@ -4,14 +4,16 @@ from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from blog.models import BlogIndexPage, BlogPostPage
-from home.models import AboutPage, HomePage, NewHerePage
+from home.models import AboutPage, ContentPage, HomePage, NewHerePage
 from tests.builders import build_site, make_post
 
 
 class TreeRulesTests(WagtailPageTestCase):
     def test_home_sits_at_the_root(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
-        self.assertAllowedSubpageTypes(HomePage, {BlogIndexPage, AboutPage, NewHerePage})
+        self.assertAllowedSubpageTypes(
+            HomePage, {BlogIndexPage, AboutPage, NewHerePage, ContentPage}
+        )
 
     def test_blog_index_only_under_home_and_holds_only_posts(self):
         self.assertAllowedParentPageTypes(BlogIndexPage, {HomePage})
