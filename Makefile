@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test lint e2e install superuser migrate seed clean
+.PHONY: run test lint e2e bench install superuser migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ test: lint
 # The browser journeys (Playwright driving Debian's Chromium); .ci/run runs them.
 e2e: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -m e2e tests/e2e
+
+# The site under load (gunicorn, PostgreSQL, wrk; page cache on and off): minutes,
+# never part of `make test`. Options: make bench BENCH_ARGS="--duration 5 --runs 3"
+bench: install
+	$(BIN)/python bench/site.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

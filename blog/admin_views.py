@@ -38,7 +38,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from .comments import client_ip, save_response
+from .comments import client_ip, response_url, responses_changed, save_response
 from .models import BlogPostPage
 from .notifications import response_published
 
@@ -165,6 +165,8 @@ def moderate(comments, action):
         else:
             visible_ids.discard(comment.pk)
         changed.append(comment)
+    for post_pk in {int(comment.object_pk) for comment in changed}:
+        responses_changed.send(sender=XtdComment, post_pk=post_pk)
     return changed, skipped
 
 
@@ -395,7 +397,9 @@ class ResponseView(
             actions=AVAILABLE_ACTIONS[status],
             website_href=safe_website(comment.user_url),
             post=post,
-            post_live_url=post.get_url(self.request) if post and post.live else None,
+            live_url=response_url(post.get_url(self.request), comment)
+            if post and post.live
+            else None,
             post_edit_url=reverse("wagtailadmin_pages:edit", args=[post.pk]) if post else None,
             parent=self.parent,
             parent_url=self.response_url(self.parent) if self.parent else None,

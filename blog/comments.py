@@ -6,8 +6,10 @@ clear page and the right status, and nothing a visitor sends reaches a 500.
 """
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import wraps
 from urllib.parse import urlsplit
 
 from django import forms
@@ -17,14 +19,20 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
+from django.dispatch import Signal
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 from django_comments_xtd.forms import XtdCommentForm
 from django_comments_xtd.models import XtdComment
+
+# Sent with `post_pk` when a post's visible responses change (one published, approved,
+# unapproved or removed): its page and the listings that count responses are then out
+# of date (home/apps.py drops them from the page cache).
+responses_changed = Signal()
 
 HELD_COOKIE = "held_responses"
 HELD_COOKIE_SALT = "blog.held-responses"
@@ -96,37 +104,107 @@ class ResponseNode:
     children: list = field(default_factory=list)
 
 
-def visible_responses(post, held_ids=()):
-    """The post's responses in reading order: approved ones, plus the visitor's own held ones."""
-    queryset = XtdComment.norel_objects.filter(
+def post_responses(post):
+    return XtdComment.norel_objects.filter(
         content_type=ContentType.objects.get_for_model(post),
         object_pk=str(post.pk),
         is_removed=False,
     )
+
+
+@dataclass
+class ResponsePage:
+    """One page of a post's responses: `roots` (ResponseNodes, replies nested), the
+    number of approved responses, and the page's place among `pages`."""
+
+    roots: list
+    count: int
+    number: int
+    pages: int
+    by_pk: dict
+
+    @property
+    def numbers(self):
+        return range(1, self.pages + 1)
+
+    def node(self, pk):
+        """The response shown on this page with this primary key (any text), or None."""
+        return self.by_pk.get(int(pk)) if str(pk).isdigit() else None
+
+
+def response_page(post, number=1, held_ids=()):
+    """Page `number` of the post's responses in reading order: approved ones plus the
+    visitor's own held ones, BLOG_RESPONSES_PER_PAGE threads a page (as WordPress
+    breaks comments into pages), numbered across all pages. Two queries however many
+    responses: the light rows of all (to number and cut pages), then the page's own."""
+    visible = post_responses(post).filter(is_public=True)
     if held_ids:
-        queryset = queryset.filter(is_public=True) | queryset.filter(
-            pk__in=held_ids, is_public=False
-        )
-    else:
-        queryset = queryset.filter(is_public=True)
-    return list(queryset.order_by("thread_id", "order"))
-
-
-def response_tree(responses):
-    """Nest responses under their parents and number them in reading order."""
-    nodes = {}
-    roots = []
-    number = 0
-    for comment in responses:
-        is_reply = comment.parent_id != comment.pk
-        parent = nodes.get(comment.parent_id)
-        if is_reply and parent is None:
+        visible = visible | post_responses(post).filter(pk__in=held_ids, is_public=False)
+    rows = visible.order_by("thread_id", "order").values_list(
+        "pk", "thread_id", "parent_id", "is_public"
+    )
+    numbers, threads, count = {}, [], 0
+    for pk, thread_id, parent_id, is_public in rows:
+        count += is_public
+        if parent_id != pk and parent_id not in numbers:
             continue  # its parent is held or removed: a reply makes no sense alone
-        number += 1
-        node = ResponseNode(comment=comment, number=number, held=not comment.is_public)
+        numbers[pk] = len(numbers) + 1
+        if parent_id == pk:
+            threads.append(thread_id)
+    per_page = settings.BLOG_RESPONSES_PER_PAGE
+    pages = max(1, -(-len(threads) // per_page))
+    number = min(max(number, 1), pages)
+    shown = threads[(number - 1) * per_page : number * per_page]
+    page_rows = visible.filter(thread_id__in=shown).order_by("thread_id", "order") if shown else []
+    nodes, roots = {}, []
+    for comment in page_rows:
+        if comment.pk not in numbers:
+            continue
+        node = ResponseNode(comment=comment, number=numbers[comment.pk], held=not comment.is_public)
         nodes[comment.pk] = node
-        (parent.children if is_reply else roots).append(node)
-    return roots
+        if comment.parent_id == comment.pk:
+            roots.append(node)
+        else:
+            nodes[comment.parent_id].children.append(node)
+    return ResponsePage(roots=roots, count=count, number=number, pages=pages, by_pk=nodes)
+
+
+def response_page_numbers(responses):
+    """{response pk: the page of its post it shows on}, for links to responses, with
+    one query whatever the number of responses and posts."""
+    responses = list(responses)
+    if not responses:
+        return {}
+    threads = {}
+    for object_pk, thread_id in (
+        XtdComment.norel_objects.filter(
+            content_type_id=responses[0].content_type_id,
+            object_pk__in={response.object_pk for response in responses},
+            is_public=True,
+            is_removed=False,
+            level=0,
+        )
+        .order_by("thread_id")
+        .values_list("object_pk", "thread_id")
+    ):
+        threads.setdefault(object_pk, []).append(thread_id)
+    per_page = settings.BLOG_RESPONSES_PER_PAGE
+    return {
+        response.pk: bisect_left(threads.get(response.object_pk, []), response.thread_id)
+        // per_page
+        + 1
+        for response in responses
+    }
+
+
+def response_path(post_url, response, page_number):
+    """The address of a response: its post's page of responses, and its anchor."""
+    page = f"comment-page-{page_number}/" if page_number > 1 else ""
+    return f"{post_url}{page}#comment-{response.pk}"
+
+
+def response_url(post_url, response):
+    return response_path(post_url, response, response_page_numbers([response])[response.pk])
 
 
 def attach_response_counts(posts):
@@ -237,6 +315,57 @@ def is_duplicate(post, data):
 # Views -----------------------------------------------------------------------
 
 
+def from_this_site(request):
+    """Whether a browser sent this POST from one of this site's own pages.
+
+    Browsers name the page's origin in an Origin header on every cross-site POST (and
+    Sec-Fetch-Site on most), so a forged request always carries one of them with
+    another site in it. A request with neither does not come from a browser acting for
+    someone, which is what CSRF abuses."""
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        own = f"{request.scheme}://{request.get_host()}"
+        return origin == own or origin in settings.CSRF_TRUSTED_ORIGINS
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
+    referer = request.headers.get("Referer")
+    if referer:
+        return urlsplit(referer).netloc == request.get_host()
+    return True
+
+
+def same_site_or_csrf(view):
+    """CSRF protection for the forms on cached pages (responses, subscribing).
+
+    Pages for visitors who are not signed in are cached and shared, so they carry no
+    CSRF token (home/page_cache.py). Such a visitor's POST must come from this site's
+    own pages (`from_this_site`): another site cannot make their browser post a
+    response or a subscription. A signed-in user's pages are never cached and carry
+    Django's token, which their POSTs must send as usual: a forged request would act
+    with their account."""
+    protected = csrf_protect(view)
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return protected(request, *args, **kwargs)
+        if not from_this_site(request):
+            return TemplateResponse(
+                request,
+                "blog/message.html",
+                {
+                    "title": "Form sent from another site",
+                    "message": "This form can only be sent from this site's own pages. "
+                    "Open the page on this site and send it from there.",
+                },
+                status=403,
+            )
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(checked)
+
+
 def refuse(request, post, status, title, message, **extra):
     response = TemplateResponse(
         request,
@@ -249,7 +378,7 @@ def refuse(request, post, status, title, message, **extra):
     return response
 
 
-@csrf_protect
+@same_site_or_csrf
 @require_POST
 def post_response(request):
     """Take a response to a post from the form under it."""
@@ -308,7 +437,7 @@ def post_response(request):
     comment = save_response(post, form, ip, reasons, request.user)
     record_hit(f"responses:{ip}", settings.BLOG_COMMENT_RATE_LIMITS)
 
-    response = redirect(f"{post.get_url(request)}#comment-{comment.pk}")
+    response = redirect(response_url(post.get_url(request), comment))
     if reasons:
         held = [*held_ids_from(request), comment.pk][-20:]
         response.set_cookie(
@@ -351,6 +480,7 @@ def save_response(post, form, ip, hold_reasons, user=None):
             transaction.on_commit(lambda: response_held(comment, hold_reasons))
         else:
             transaction.on_commit(lambda: response_published(comment))
+            responses_changed.send(sender=XtdComment, post_pk=post.pk)
     return comment
 
 

@@ -20,6 +20,7 @@ from django.utils.html import escape
 from django_comments_xtd.models import XtdComment
 from wagtail.models import Site
 
+from .comments import response_page_numbers, response_path
 from .models import BlogPostPage, BlogTag
 
 # kind: (MIME type, label); RSS first, as the feed readers expect by default.
@@ -279,7 +280,9 @@ class ResponsesFeed(Feed):
             .in_bulk([int(response.object_pk) for response in responses])
         )
         self.posts = {str(pk): post for pk, post in posts.items()}
-        return [response for response in responses if response.object_pk in self.posts]
+        responses = [response for response in responses if response.object_pk in self.posts]
+        self.page_numbers = response_page_numbers(responses)
+        return responses
 
     def item_title(self, response):
         return f"{response.user_name} on “{self.posts[response.object_pk].title}”"
@@ -289,7 +292,9 @@ class ResponsesFeed(Feed):
 
     def item_link(self, response):
         post = self.posts[response.object_pk]
-        return f"{post.get_full_url(self.request)}#comment-{response.pk}"
+        return response_path(
+            post.get_full_url(self.request), response, self.page_numbers[response.pk]
+        )
 
     def item_pubdate(self, response):
         return response.submit_date

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -78,6 +79,26 @@ class BlogIndexPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = "blog index"
 
+    def route(self, request, path_components):
+        # A post's address: the post with its author in one query, and this page set as
+        # its blog, where Wagtail's own routing takes two queries and the post two more
+        # (its author, its blog). Archives and feeds keep precedence over post slugs.
+        if self.live and path_components:
+            try:
+                self.resolve_subpage("/" + "/".join(path_components) + "/")
+            except Http404:
+                post = (
+                    BlogPostPage.objects.child_of(self)
+                    .select_related("author")
+                    .filter(slug=path_components[0])
+                    .first()
+                )
+                if post is not None:
+                    post._cached_parent_obj = self
+                    post.blog_index = self
+                    return post.route(request, path_components[1:])
+        return super().route(request, path_components)
+
     def get_posts(self):
         """Live, public posts of this blog, newest first, ready for a listing."""
         return (
@@ -89,8 +110,11 @@ class BlogIndexPage(RoutablePageMixin, Page):
             .order_by("-date", "-first_published_at", "-pk")
         )
 
-    def render_listing(self, request, posts, archive_title="", **extra):
+    def render_listing(self, request, posts, archive_title="", none_found="", **extra):
+        """A page of `posts`; a 404 saying `none_found` when there are none to list."""
         paginator = Paginator(posts, settings.BLOG_POSTS_PER_PAGE)
+        if none_found and not paginator.count:
+            raise Http404(none_found)
         posts_page = nearest_page(paginator, request.GET.get("page"))
         posts_page.object_list = attach_response_counts(posts_page.object_list)
         return self.render(
@@ -110,10 +134,12 @@ class BlogIndexPage(RoutablePageMixin, Page):
     @re_path(r"^(?P<year>\d{4})/$")
     def year_archive(self, request, year):
         posts = self.get_posts().filter(date__year=int(year))
-        if not posts.exists():
-            raise Http404("No posts in that year.")
         return self.render_listing(
-            request, posts, archive_title=f"Posts from {year}", archive_year=int(year)
+            request,
+            posts,
+            archive_title=f"Posts from {year}",
+            archive_year=int(year),
+            none_found="No posts in that year.",
         )
 
     @re_path(r"^(?P<year>\d{4})/(?P<month>\d{2})/$")
@@ -122,13 +148,12 @@ class BlogIndexPage(RoutablePageMixin, Page):
         if not 1 <= month <= 12:
             raise Http404("There is no such month.")
         posts = self.get_posts().filter(date__year=year, date__month=month)
-        if not posts.exists():
-            raise Http404("No posts in that month.")
         return self.render_listing(
             request,
             posts,
             archive_title=f"Posts from {calendar.month_name[month]} {year}",
             archive_year=year,
+            none_found="No posts in that month.",
         )
 
     @path("tag/<str:slug>/")
@@ -342,38 +367,44 @@ class BlogPostPage(RoutablePageMixin, Page):
         # One query straight for the specific page (get_parent().specific costs two).
         return BlogIndexPage.objects.ancestor_of(self).first()
 
-    def get_context(self, request, *args, **kwargs):
+    @path("")
+    def post_route(self, request):
+        return self.render(request)
+
+    @path("comment-page-<int:number>/")
+    def response_page_route(self, request, number):
+        # WordPress's address for a page of responses, so imported links keep working.
+        if number == 1:
+            return redirect(self.get_url(request), permanent=True)
+        return self.render(request, response_page=number)
+
+    def get_context(self, request, *args, response_page=1, **kwargs):
         # Imported here: the responses module needs this module's models.
-        from .comments import ResponseForm, held_ids_from, response_tree, visible_responses
+        from . import comments
 
         context = super().get_context(request, *args, **kwargs)
         context["blog_index"] = self.blog_index
 
-        responses = visible_responses(self, held_ids_from(request))
-        context["responses"] = response_tree(responses)
-        context["response_count"] = sum(1 for response in responses if response.is_public)
+        page = comments.response_page(self, response_page, comments.held_ids_from(request))
+        if page.number != response_page:
+            raise Http404("No such page of responses.")
+        context["responses"] = page.roots
+        context["response_page"] = page
+        context["response_count"] = page.count
         context["responses_open"] = self.accepts_responses(CommentSettings.load(request))
         context["max_reply_level"] = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
         form = getattr(request, "response_form", None)
         if form is None and context["responses_open"]:
             # ?replytocom=<id> is the reply link: it works without JavaScript.
-            reply_to = next(
-                (
-                    response
-                    for response in responses
-                    if str(response.pk) == request.GET.get("replytocom")
-                    and response.is_public
-                    and response.level < settings.COMMENTS_XTD_MAX_THREAD_LEVEL
-                ),
-                None,
-            )
-            form = ResponseForm(self, reply_to=reply_to)
+            node = page.node(request.GET.get("replytocom", ""))
+            can_reply = node and not node.held
+            can_reply = can_reply and node.comment.level < settings.COMMENTS_XTD_MAX_THREAD_LEVEL
+            reply_to = node.comment if can_reply else None
+            form = comments.ResponseForm(self, reply_to=reply_to)
             context["replying_to"] = reply_to
         elif form is not None:
-            reply_pk = form.data.get("reply_to")
-            context["replying_to"] = next(
-                (response for response in responses if str(response.pk) == reply_pk), None
-            )
+            node = page.node(form.data.get("reply_to", ""))
+            context["replying_to"] = node.comment if node else None
         context["response_form"] = form
         # The body of the "email this to a friend" link.
         context["share_text"] = "\n\n".join(

@@ -75,7 +75,7 @@ def notify_moderators(comment_id, reasons):
 @task()
 def notify_followers(comment_id):
     """Email everyone in the thread who asked for follow-up replies (not the replier)."""
-    from .comments import mute_token
+    from .comments import mute_token, response_url
 
     comment = XtdComment.norel_objects.filter(pk=comment_id, is_public=True).first()
     if comment is None or comment.parent_id == comment.pk:
@@ -92,7 +92,7 @@ def notify_followers(comment_id):
         context = {
             "comment": comment,
             "post": post,
-            "reply_url": site_url(f"{post.get_url()}#comment-{comment.pk}"),
+            "reply_url": site_url(response_url(post.get_url(), comment)),
             "mute_url": mute_url,
         }
         send(

@@ -12,10 +12,10 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from .comments import client_ip, rate_limit_wait, record_hit
+from .comments import client_ip, rate_limit_wait, record_hit, same_site_or_csrf
 
 CONFIRM_SALT = "blog.subscribe.confirm"
 UNSUBSCRIBE_SALT = "blog.subscribe.unsubscribe"
@@ -48,7 +48,7 @@ def message(request, title, text, status=200, **headers):
     return response
 
 
-@csrf_protect
+@same_site_or_csrf
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
     """The /subscribe/ page, and the target of the footer's short form."""

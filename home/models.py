@@ -45,6 +45,16 @@ class HomePage(Page):
 
         return query_string_redirect(request) or super().serve(request, *args, **kwargs)
 
+    def route(self, request, path_components):
+        # The blog and every address under it, the most read: its page in one query,
+        # where Wagtail's routing takes two (the page, then its specific type).
+        if path_components:
+            blog = BlogIndexPage.objects.child_of(self).filter(slug=path_components[0]).first()
+            if blog is not None:
+                blog._cached_parent_obj = self
+                return blog.route(request, path_components[1:])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         blog_index = BlogIndexPage.objects.child_of(self).live().first()

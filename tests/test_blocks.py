@@ -34,20 +34,29 @@ def test_block_preview_renders_in_the_admin(client, db, name):
 def test_image_block_renders_responsive_renditions(client, site_tree):
     image = Image.objects.create(title="Team map", file=get_test_image_file(size=(1600, 900)))
     post = make_post(site_tree.blog, "With a picture")
-    post.body = [
-        {
-            "type": "image",
-            "value": {
-                "image": {"image": image.pk, "decorative": False, "alt_text": "A map of the team"},
-                "caption": "Where we all work",
-            },
-        }
-    ]
+    picture = {
+        "type": "image",
+        "value": {
+            "image": {"image": image.pk, "decorative": False, "alt_text": "A map of the team"},
+            "caption": "Where we all work",
+        },
+    }
+    post.body = [picture, {"type": "paragraph", "value": "<p>Between.</p>"}, picture]
     publish(post)
     html = client.get(post.url).content.decode()
-    assert "<picture>" in html
+    assert html.count("<picture>") == 2
     assert 'type="image/avif"' in html and 'type="image/webp"' in html
+    assert 'srcset="' in html and "800w" in html
     assert 'alt="A map of the team"' in html
-    assert 'loading="lazy"' in html
     assert 'width="' in html and 'height="' in html
     assert "Where we all work" in html
+    # The first screen's image comes at once; the ones below it when scrolled to.
+    first, second = html.split("<picture>")[1:]
+    assert 'fetchpriority="high"' in first and 'loading="lazy"' not in first
+    assert 'loading="lazy"' in second
+    # Renditions are made once: a second view of the page makes none.
+    from wagtail.images.models import Rendition
+
+    made = Rendition.objects.count()
+    client.get(post.url)
+    assert Rendition.objects.count() == made > 0

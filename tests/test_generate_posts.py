@@ -136,3 +136,96 @@ def test_a_seed_gives_other_posts(generated):
     after = set(BlogPostPage.objects.values_list("title", flat=True))
     assert len(after - before) > 10
     assert Page.find_problems() == NO_PROBLEMS
+
+
+def test_a_busy_post_with_threaded_responses(client, site_tree, settings):
+    output = generate("5", "--responses", "10", "--busy-post-responses", "60")
+    assert "Created 5 posts and 10 responses, and “A busy post” with 60 responses" in output
+    busy = BlogPostPage.objects.get(title="A busy post")
+    assert busy.live and busy.comments_open
+    assert BlogPostPage.objects.child_of(site_tree.blog).count() == 6
+    assert Page.find_problems() == NO_PROBLEMS
+
+    post_type = ContentType.objects.get_for_model(BlogPostPage)
+    responses = list(
+        XtdComment.norel_objects.filter(content_type=post_type, object_pk=str(busy.pk))
+    )
+    assert len(responses) == 60
+    assert all(response.is_public and not response.is_removed for response in responses)
+    by_pk = {response.pk: response for response in responses}
+    levels = Counter(response.level for response in responses)
+    deepest = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
+    assert set(levels) == set(range(deepest + 1))  # top-level responses and replies at each level
+    assert 15 <= levels[0] <= 45
+    for response in responses:
+        parent = by_pk[response.parent_id]
+        if response.level == 0:
+            assert response.parent_id == response.thread_id == response.pk
+        else:
+            assert parent.level == response.level - 1
+            assert response.thread_id == parent.thread_id
+            assert response.submit_date > parent.submit_date
+
+    # Each thread reads in order as XtdComment.save() would number it: 1, 2, 3... with every
+    # reply after its parent and nested_count counting the replies below each response.
+    threads = {}
+    for response in sorted(responses, key=lambda response: response.order):
+        threads.setdefault(response.thread_id, []).append(response)
+    for thread in threads.values():
+        assert [response.order for response in thread] == list(range(1, len(thread) + 1))
+        for position, response in enumerate(thread):
+            below = 0
+            for later in thread[position + 1 :]:
+                if later.level <= response.level:
+                    break
+                below += 1
+            assert response.nested_count == below
+            assert response.level == 0 or by_pk[response.parent_id].order < response.order
+
+    # A new reply through xtd's own save() lands after its parent's replies, and the rest
+    # of the thread moves down one: the numbering is the one xtd keeps.
+    parent = next(
+        response
+        for thread in threads.values()
+        for response in thread
+        if response.level == 1
+        and response.nested_count
+        and response.order + response.nested_count < len(thread)
+    )
+    reply = XtdComment(
+        content_type=post_type,
+        object_pk=str(busy.pk),
+        site_id=settings.SITE_ID,
+        user_name="Late Reader",
+        user_email="late@example.com",
+        comment="Late to this one.",
+        parent_id=parent.pk,
+        is_public=True,
+    )
+    reply.save()
+    assert reply.order == parent.order + parent.nested_count + 1
+    thread = XtdComment.norel_objects.filter(thread_id=parent.thread_id).order_by("order")
+    assert [response.order for response in thread] == list(range(1, thread.count() + 1))
+
+    page = soup(client.get(busy.url))
+    assert len(page.select(".response")) == 61
+    assert len(page.select(".response-list--children")) > 0
+    numbers = [number.get_text(strip=True) for number in page.select(".response__number")]
+    assert numbers == [f"{n}." for n in range(1, 62)]
+
+
+def test_busy_post_with_no_other_posts(site_tree):
+    generate("0", "--busy-post-responses", "3", "--verbosity", "0")
+    busy = BlogPostPage.objects.get()
+    assert busy.title == "A busy post"
+    assert XtdComment.norel_objects.filter(object_pk=str(busy.pk)).count() == 3
+
+
+def test_the_busy_post_leaves_the_other_posts_unchanged(site_tree):
+    generate("10", "--responses", "20", "--verbosity", "0")
+    plain = list(BlogPostPage.objects.order_by("pk").values_list("title", "date"))
+    BlogPostPage.objects.all().delete()
+    generate("10", "--responses", "20", "--busy-post-responses", "5", "--verbosity", "0")
+    with_busy = list(BlogPostPage.objects.order_by("pk").values_list("title", "date"))
+    assert with_busy[:10] == plain
+    assert with_busy[10][0] == "A busy post"

@@ -195,10 +195,71 @@ def count_post_queries(client, post):
     return len(captured)
 
 
-def test_post_page_queries_are_constant_from_7_to_300_responses(client, post):
+def test_post_page_queries_are_constant_from_7_to_500_responses(client, post):
     for n in range(7):
         make_response(post, name=f"Reader {n}", email=f"r{n}@example.com")
     seven = count_post_queries(client, post)
-    for n in range(293):
+    for n in range(493):
         make_response(post, name=f"More {n}", email=f"m{n}@example.com", submit_date=timezone.now())
-    assert count_post_queries(client, post) == seven == 14
+    assert count_post_queries(client, post) == seven == 11
+
+
+# Pages of responses ---------------------------------------------------------------
+
+
+@pytest.fixture
+def busy_post(post, settings):
+    settings.BLOG_RESPONSES_PER_PAGE = 5
+    threads = [
+        make_response(post, name=f"Reader {n}", email=f"r{n}@example.com") for n in range(12)
+    ]
+    for top in threads[:2]:
+        make_response(post, name="Replier", email="re@example.com", parent_id=top.pk)
+    return post, threads
+
+
+def numbers_and_names(page):
+    return [
+        (item.select_one(".response__number").get_text(), item.select_one("cite").get_text())
+        for item in page.select(".response")
+    ]
+
+
+def test_long_discussions_break_into_pages_of_threads(client, busy_post):
+    post, threads = busy_post
+    first = soup(client.get(post.url))
+    assert first.select_one("#responses-heading").get_text().startswith("14 Responses")
+    shown = numbers_and_names(first)
+    assert shown[:3] == [("1.", "Reader 0"), ("2.", "Replier"), ("3.", "Reader 1")]
+    assert len(first.select("#responses > ol > li")) == 5
+    links = [a["href"] for a in first.select(".responses__pages a")]
+    assert links == [f"{post.url}#responses", f"{post.url}comment-page-2/#responses",
+                     f"{post.url}comment-page-3/#responses"]  # fmt: skip
+    third = soup(client.get(f"{post.url}comment-page-3/"))
+    assert numbers_and_names(third) == [("13.", "Reader 10"), ("14.", "Reader 11")]
+    assert third.select_one('.responses__pages [aria-current="page"]').get_text() == "3"
+    assert third.select_one('link[rel="canonical"]')["href"].endswith(f"{post.url}comment-page-3/")
+
+
+def test_pages_of_responses_that_do_not_exist(client, busy_post):
+    post, _threads = busy_post
+    first = client.get(f"{post.url}comment-page-1/")
+    assert (first.status_code, first["Location"]) == (301, post.url)
+    assert client.get(f"{post.url}comment-page-4/").status_code == 404
+    assert client.get(f"{post.url}comment-page-0/").status_code == 404
+
+
+def test_links_to_a_response_open_the_page_it_is_on(client, busy_post):
+    post, threads = busy_post
+    from blog.comments import response_url
+
+    assert response_url(post.url, threads[0]) == f"{post.url}#comment-{threads[0].pk}"
+    second_page = f"{post.url}comment-page-2/#comment-{threads[7].pk}"
+    assert response_url(post.url, threads[7]) == second_page
+    page = soup(client.get(f"{post.url}comment-page-2/"))
+    assert page.select_one(f"#comment-{threads[7].pk}") is not None
+    feed = client.get(f"{post.url}responses/feed/").content.decode()
+    assert f"{post.url}comment-page-3/#comment-{threads[11].pk}" in feed
+    reply = page.select_one(f"#comment-{threads[7].pk} .response__reply a")["href"]
+    form = soup(client.get(f"{post.url}comment-page-2/{reply}"))
+    assert "Reply to Reader 7" in form.select_one("#respond-heading").get_text()

@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "blog",
     "search",
     "wagtail.contrib.forms",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
@@ -55,6 +56,8 @@ MIDDLEWARE = [
     # whitenoise sits here in every environment so that dev and production
     # serve static files the same way.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and authentication: a cached page needs neither.
+    "home.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -107,6 +110,31 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole pages for visitors who are not signed in (home/page_cache.py), kept in the
+# cache above. PAGE_CACHE_SECONDS stays well under the response form's two-hour limit:
+# a page is never older than that when a reader starts writing.
+PAGE_CACHE = os.environ.get("PAGE_CACHE", "on").lower() != "off"
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 30 * 60))
+# How long a CDN in front of the site may keep a public page (Cache-Control s-maxage).
+PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", 60))
+# A CDN or caching proxy in front of the site, told to drop a page when it changes
+# (wagtail.contrib.frontend_cache; home/page_cache.py adds the pages that list a post).
+if os.environ.get("FRONTEND_CACHE_PURGE_URL"):  # Varnish, Squid, nginx with a purge module
+    WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ["FRONTEND_CACHE_PURGE_URL"],
+        }
+    }
+elif os.environ.get("CLOUDFLARE_ZONE_ID"):
+    WAGTAILFRONTENDCACHE = {
+        "cloudflare": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "ZONEID": os.environ["CLOUDFLARE_ZONE_ID"],
+            "BEARER_TOKEN": os.environ.get("CLOUDFLARE_API_TOKEN", ""),
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -169,6 +197,8 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "avif", "webp": "webp"}
 
 # The blog index shows this many posts a page.
 BLOG_POSTS_PER_PAGE = 10
+# A post shows this many threads of responses a page (WordPress's default is 50).
+BLOG_RESPONSES_PER_PAGE = 50
 
 # Background work (emails, search indexing) runs in a worker process,
 # `manage.py db_worker`, never inside a visitor's request.

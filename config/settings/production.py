@@ -35,6 +35,11 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
 }
 
+# The page cache records each change in the cache, which every worker process and app
+# server must share: without REDIS_URL it is off unless PAGE_CACHE=on (one process).
+if not os.environ.get("REDIS_URL"):
+    PAGE_CACHE = os.environ.get("PAGE_CACHE", "off").lower() == "on"
+
 # HTTPS. Behind a TLS-terminating proxy, it must set X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() != "false"

@@ -23,3 +23,8 @@ STORAGES = {
 # Serve static files straight from the finders: tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Most tests build pages straight in the database, as no editor does, and read them
+# back at once: the page cache would show them the page before. tests/test_page_cache.py
+# switches it on, with the editor's real paths (publishing, moderating).
+PAGE_CACHE = False

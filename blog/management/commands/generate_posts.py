@@ -1,12 +1,19 @@
 """Generate many realistic blog posts, fast: for load tests, benchmarks and demos.
 
-    manage.py generate_posts 10000 [--responses 2000] [--seed 2008] [--batch 1000]
+    manage.py generate_posts 10000 [--responses 2000] [--busy-post-responses 500]
+                                   [--seed 2008] [--batch 1000]
 
 The posts go under the existing blog index (`manage.py seed_site` makes one), live,
 dated 2005-2025, with varied titles, summaries, 3-8 body blocks, 0-4 tags from a pool
 of 30 and, with --responses, approved visitor responses. The same seed writes the same
 posts; slugs that clash with existing posts get a -2, -3... suffix, so running it again
 adds more.
+
+`--busy-post-responses N` adds one more post, titled "A busy post" and open to
+responses, with exactly N approved responses of its own, about half of them replies
+nested up to the deepest level the site allows (for benchmarks of a long discussion).
+It comes after the other posts and their responses, so the seed writes the same posts
+with or without it.
 
 Speed: adding pages one by one (`add_child`, then a revision and its publish) costs
 some 40 ms a post. This writes the rows in bulk instead, in one transaction: the page
@@ -39,6 +46,7 @@ from wagtail.search.models import IndexEntry
 from blog.models import BlogIndexPage, BlogPostPage, BlogPostTag, BlogTag
 
 DEFAULT_SEED = 2008
+BUSY_POST_TITLE = "A busy post"
 FIRST_DAY = datetime.date(2005, 1, 1)
 LAST_DAY = datetime.date(2025, 12, 31)
 
@@ -517,11 +525,19 @@ class Command(BaseCommand):
             help="Also create M approved visitor responses spread over the new posts.",
         )
         parser.add_argument(
+            "--busy-post-responses",
+            type=int,
+            default=0,
+            metavar="N",
+            help=f"Also create one post, “{BUSY_POST_TITLE}”, with N approved responses, "
+            "some of them threaded replies.",
+        )
+        parser.add_argument(
             "--batch", type=int, default=1000, help="Posts written per batch (default 1000)."
         )
 
-    def handle(self, *args, count, seed, responses, batch, **options):
-        if count < 0 or responses < 0:
+    def handle(self, *args, count, seed, responses, busy_post_responses, batch, **options):
+        if count < 0 or responses < 0 or busy_post_responses < 0:
             raise CommandError("The number of posts and of responses cannot be negative.")
         if batch < 1:
             raise CommandError("--batch must be at least 1.")
@@ -537,10 +553,15 @@ class Command(BaseCommand):
         with transaction.atomic():
             posts = self.create_posts(blog, writer, count, batch, started)
             made = self.create_responses(posts, writer, responses, batch)
+            if busy_post_responses:
+                [busy] = self.create_posts(blog, writer, 1, batch, started, BUSY_POST_TITLE)
+                self.create_busy_responses(busy, writer, busy_post_responses, batch)
         self.analyze()
         elapsed = time.monotonic() - started
         if self.verbosity:
             extra = f" and {made} responses" if made else ""
+            if busy_post_responses:
+                extra += f", and “{BUSY_POST_TITLE}” with {busy_post_responses} responses,"
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Created {count} posts{extra} under “{blog.title}” in {elapsed:.1f} s."
@@ -549,7 +570,8 @@ class Command(BaseCommand):
 
     # Posts -------------------------------------------------------------------------
 
-    def create_posts(self, blog, writer, count, batch, started):
+    def create_posts(self, blog, writer, count, batch, started, title=None):
+        """`count` posts; all titled `title` and open to responses when it is given."""
         # Lock the blog index row, as treebeard's add_child does, so that no page is
         # added beside ours while we number the new paths.
         parent = Page.objects.select_for_update().get(pk=blog.pk)
@@ -575,12 +597,12 @@ class Command(BaseCommand):
             size = min(batch, count - start)
             posts, post_tags = [], []
             for _ in range(size):
-                title = writer.title()
-                slug = self.unique_slug(slugify(title)[:80].strip("-") or "post", slugs)
+                post_title = title or writer.title()
+                slug = self.unique_slug(slugify(post_title)[:80].strip("-") or "post", slugs)
                 published_at = writer.published_at()
                 post = BlogPostPage(
-                    title=title,
-                    draft_title=title,
+                    title=post_title,
+                    draft_title=post_title,
                     slug=slug,
                     content_type=content_type,
                     locale_id=parent.locale_id,
@@ -597,7 +619,7 @@ class Command(BaseCommand):
                     date=published_at.date(),
                     summary=writer.summary(),
                     body=writer.body(),
-                    comments_open=writer.rng.random() < 0.9,
+                    comments_open=writer.rng.random() < 0.9 or title is not None,
                 )
                 next_step += 1
                 posts.append(post)
@@ -702,6 +724,77 @@ class Command(BaseCommand):
                 obj.thread_id = obj.parent_id = obj.pk
 
         insert_inherited(responses, batch, before_children=top_level)
+        return count
+
+    def create_busy_responses(self, post, writer, count, batch):
+        """`count` approved responses to one post, threaded as xtd's own save() threads them.
+
+        About half start a thread; the others reply to one of the few responses before
+        them (people answer what they just read), never deeper than the site allows. Each
+        thread's `order` is its reading order (a reply comes after its parent's earlier
+        replies and their replies) and `nested_count` the number of replies below a
+        response, as XtdComment.save() would leave them one at a time.
+        """
+        pk, published_at = post
+        rng = writer.rng
+        deepest = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
+        content_type = ContentType.objects.get_for_model(BlogPostPage)
+        now = datetime.datetime.now(datetime.UTC)
+        submitted = published_at
+        parents, levels, children = [], [], [[] for _ in range(count)]
+        responses = []
+        for number in range(count):
+            recent = [i for i in range(max(0, number - 12), number) if levels[i] < deepest]
+            parent = rng.choice(recent) if recent and rng.random() < 0.5 else None
+            parents.append(parent)
+            levels.append(0 if parent is None else levels[parent] + 1)
+            if parent is not None:
+                children[parent].append(number)
+            name, email, text = writer.response()
+            submitted += datetime.timedelta(minutes=rng.randrange(5, 12 * 60))
+            responses.append(
+                XtdComment(
+                    content_type_id=content_type.pk,
+                    object_pk=str(pk),
+                    site_id=settings.SITE_ID,
+                    user_name=name,
+                    user_email=email,
+                    user_url="",
+                    comment=text,
+                    submit_date=min(submitted, now),
+                    is_public=True,
+                    is_removed=False,
+                    level=levels[number],
+                )
+            )
+
+        def number_thread(number, order):
+            """Number a response and its replies in reading order; return the next order."""
+            responses[number].order = order
+            order += 1
+            for child in children[number]:
+                order = number_thread(child, order)
+            responses[number].nested_count = order - responses[number].order - 1
+            return order
+
+        for number in range(count):
+            if parents[number] is None:
+                number_thread(number, 1)
+
+        # A level at a time, so that every parent has its id before its replies are written.
+        for level in range(deepest + 1):
+            numbers = [number for number in range(count) if levels[number] == level]
+
+            def link(objs, numbers=numbers):
+                for number, obj in zip(numbers, objs, strict=True):
+                    parent = parents[number]
+                    if parent is None:
+                        obj.thread_id = obj.parent_id = obj.pk
+                    else:
+                        obj.parent_id = responses[parent].pk
+                        obj.thread_id = responses[parent].thread_id
+
+            insert_inherited([responses[number] for number in numbers], batch, link)
         return count
 
     # Output ------------------------------------------------------------------------

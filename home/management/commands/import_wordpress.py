@@ -16,6 +16,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
+from home import page_cache
 from home.wordpress import wxr
 from home.wordpress.importer import Importer
 
@@ -84,6 +85,10 @@ class Command(BaseCommand):
             progress_stream=OutputWrapper(self.stderr._out) if verbosity else None,
         )
         report = importer.run()
+        if not dry_run:
+            # Imported posts go live as they were in WordPress, without the publish
+            # signal (which would email subscribers): cached pages must go too.
+            page_cache.changed(page_cache.SITE)
         if not verbosity:
             return
         if verbosity > 1 and report.items:

@@ -1,0 +1,210 @@
+"""The anonymous full-page cache: whole pages for visitors who are not signed in.
+
+What is cached: Wagtail pages (posts, the blog index and its archives and feeds, home,
+About, New Here?) and the sitemap, for GET and HEAD requests without a session cookie
+(editors), a held-response cookie (a visitor sees their own response awaiting
+moderation) or a messages cookie; only 200 responses that set no cookie and are not
+marked private. Search results are not cached: each search counts in the editors'
+search-terms report. The store is Django's default cache: Redis when REDIS_URL is set,
+shared by every app server, else each process's memory.
+
+Invalidation without a list of cached URLs: each entry records when it was made and
+what it shows, "site" (navigation, footer: every page), "lists" (pages that list posts:
+home, index, archives, feeds, sitemap, New Here?) or "post:<id>" (a post's own page and
+its responses feed). A change records its time under the names it affects, once its
+transaction commits, and an entry made before the latest change of any of its names is
+ignored. A page rendered while a change is being saved started before that change's
+time, so it is never kept. See `changed()` callers in home/apps.py.
+
+Cached pages carry no CSRF token, because every visitor shares them. Forms on them
+post to views that check anonymous visitors' requests come from this site (the
+Origin header, see blog/comments.py `same_site_or_csrf`) and ask signed-in users for
+Django's token as usual.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
+
+ENTRY = "page-cache:entry:{}"
+CHANGED = "page-cache:changed:{}"
+SITE, LISTS = "site", "lists"
+# Other cookies that show a visitor something of their own.
+PERSONAL_COOKIES = ("held_responses", "messages")
+
+
+def changed(*names):
+    """Forget cached pages that show `names`, once the current transaction commits."""
+    from django.db import transaction
+
+    def record():
+        now = time.time()
+        cache.set_many({CHANGED.format(name): now for name in names}, timeout=None)
+
+    transaction.on_commit(record)
+
+
+def post_name(page_id):
+    return f"post:{page_id}"
+
+
+def shows(request):
+    """What the page served for this request shows (see the module's docstring)."""
+    from blog.models import BlogPostPage
+
+    page = getattr(request, "page_cache_page", None)
+    if page is None:
+        return None
+    if isinstance(page, BlogPostPage):
+        return [SITE, post_name(page.pk)]
+    return [SITE, LISTS]
+
+
+def remember_served_page(page, request, serve_args, serve_kwargs):
+    """Registered as a before_serve_page hook (home/wagtail_hooks.py)."""
+    request.page_cache_page = page
+
+
+def entry_key(request):
+    url = f"{request.get_host()}{request.get_full_path()}"
+    return ENTRY.format(hashlib.sha256(url.encode()).hexdigest())
+
+
+def cacheable_request(request):
+    if not settings.PAGE_CACHE or request.method not in ("GET", "HEAD"):
+        return False
+    cookies = (settings.SESSION_COOKIE_NAME, *PERSONAL_COOKIES)
+    return not any(name in request.COOKIES for name in cookies)
+
+
+def cacheable_response(request, response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not any(word in cache_control for word in ("private", "no-cache", "no-store"))
+        and not getattr(getattr(request, "user", None), "is_authenticated", False)
+    )
+
+
+def still_fresh(entry):
+    names = [CHANGED.format(name) for name in entry["shows"]]
+    times = cache.get_many(names)
+    # A forgotten change time (evicted, or a cleared cache) trusts nothing made before.
+    return len(times) == len(names) and all(entry["made"] > t for t in times.values())
+
+
+def remember(key, made, names, response):
+    for name in names:
+        # A change time this cache has forgotten counts as just before this page was
+        # made: older entries are no longer trusted, this one is.
+        cache.add(CHANGED.format(name), made - 0.001, timeout=None)
+    headers = {
+        name: value
+        for name, value in response.items()
+        if name.lower() not in ("set-cookie", "content-length", "x-page-cache")
+    }
+    entry = {"made": made, "shows": names, "headers": headers, "content": response.content}
+    cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+
+
+def public_cache_control(response):
+    """Let browsers revalidate at once and shared caches (a CDN) keep the page for
+    PAGE_CACHE_CDN_SECONDS (purged on change when WAGTAILFRONTENDCACHE is set)."""
+    patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_CDN_SECONDS)
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not cacheable_request(request):
+            return self.get_response(request)
+
+        key = entry_key(request)
+        entry = cache.get(key)
+        if entry is not None and still_fresh(entry):
+            response = HttpResponse(
+                entry["content"] if request.method == "GET" else b"",
+                headers=entry["headers"],
+            )
+            response["X-Page-Cache"] = "hit"
+            return response
+
+        made = time.time()  # before rendering: see the module's docstring
+        response = self.get_response(request)
+        names = shows(request) or (
+            [SITE, LISTS] if getattr(request.resolver_match, "url_name", "") == "sitemap" else None
+        )
+        if names and request.method == "GET" and cacheable_response(request, response):
+            public_cache_control(response)
+            remember(key, made, names, response)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+
+def listing_urls(post):
+    """The addresses that list `post`: home, the blog index, its year, month and tag
+    archives and their feeds, the responses feed and the sitemap. (The post's own
+    address is purged by wagtail.contrib.frontend_cache itself.)"""
+    blog = post.get_parent().specific
+    site_root = post.get_site().root_url
+    index = blog.get_full_url()
+    routes = [
+        ("index_route", ()),
+        ("year_archive", (f"{post.date:%Y}",)),
+        ("month_archive", (f"{post.date:%Y}", f"{post.date:%m}")),
+        ("feed", ()),
+        ("feed_format", ("atom",)),
+        ("feed_format", ("json",)),
+        ("responses_feed", ()),
+    ]
+    for tag in post.tags.all():
+        routes += [
+            ("tag_archive", (tag.slug,)),
+            ("tag_feed", (tag.slug,)),
+            ("tag_feed_format", (tag.slug, "atom")),
+            ("tag_feed_format", (tag.slug, "json")),
+        ]
+    urls = [f"{site_root}/", f"{site_root}/sitemap.xml"]
+    urls += [index + blog.reverse_subpage(name, args=args) for name, args in routes]
+    return urls
+
+
+def purge_listings_from_frontend_cache(post):
+    """Tell the CDN in front of the site (WAGTAILFRONTENDCACHE) to drop the pages that
+    list `post`. Nothing to do without one."""
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+
+    purge_urls_from_cache(listing_urls(post))
+
+
+# Signal receivers (connected in home/apps.py) -----------------------------------------
+
+
+def page_changed(sender, instance, **kwargs):
+    """A page was published or unpublished."""
+    from blog.models import BlogPostPage
+
+    if isinstance(instance.specific_deferred, BlogPostPage):
+        changed(LISTS, post_name(instance.pk))
+        purge_listings_from_frontend_cache(instance.specific_deferred)
+    else:
+        changed(SITE)  # a page in the navigation or the footer, maybe
+
+
+def site_changed(**kwargs):
+    """A page moved or was deleted, or a tag, a setting or a view restriction changed."""
+    changed(SITE)
+
+
+def post_responses_changed(post_pk, **kwargs):
+    changed(LISTS, post_name(post_pk))
