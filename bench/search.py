@@ -37,6 +37,8 @@ import time
 import warnings
 from pathlib import Path
 
+from databases import recreate_database
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/blog_bench_search"
 WARM_UP = 10
@@ -159,33 +161,6 @@ def build_queries(count, seed=2008):
 
 
 # The database ------------------------------------------------------------------------
-
-
-def admin_connection(config):
-    import psycopg
-
-    return psycopg.connect(
-        dbname="postgres",
-        host=config["HOST"] or None,
-        port=config["PORT"] or None,
-        user=config["USER"] or None,
-        password=config["PASSWORD"] or None,
-        autocommit=True,
-    )
-
-
-def recreate_database(config, drop_only=False):
-    if config["ENGINE"] == "django.db.backends.sqlite3":
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            Path(str(config["NAME"]) + suffix).unlink(missing_ok=True)
-        return
-    from psycopg import sql
-
-    name = sql.Identifier(config["NAME"])
-    with admin_connection(config) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        if not drop_only:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
 
 
 # Django ------------------------------------------------------------------------------

@@ -61,6 +61,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from databases import recreate_database
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/blog_bench_site"
 REDIS_HOST = "127.0.0.1:6379"
@@ -367,29 +369,6 @@ class Gunicorn:
 
 
 # The database and Django --------------------------------------------------------------
-
-
-def admin_connection(config):
-    import psycopg
-
-    return psycopg.connect(
-        dbname="postgres",
-        host=config["HOST"] or None,
-        port=config["PORT"] or None,
-        user=config["USER"] or None,
-        password=config["PASSWORD"] or None,
-        autocommit=True,
-    )
-
-
-def recreate_database(config, drop_only=False):
-    from psycopg import sql
-
-    name = sql.Identifier(config["NAME"])
-    with admin_connection(config) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        if not drop_only:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
 
 
 def setup_django():

@@ -36,6 +36,8 @@ import warnings
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from databases import recreate_database
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/blog_bench_wordpress_import"
 WORDS = (
@@ -244,24 +246,6 @@ class Writer:
 
 
 # The database and Django, as bench/search.py sets them up -----------------------------
-
-
-def recreate_database(config, drop_only=False):
-    import psycopg
-    from psycopg import sql
-
-    name = sql.Identifier(config["NAME"])
-    with psycopg.connect(
-        dbname="postgres",
-        host=config["HOST"] or None,
-        port=config["PORT"] or None,
-        user=config["USER"] or None,
-        password=config["PASSWORD"] or None,
-        autocommit=True,
-    ) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        if not drop_only:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
 
 
 def setup_django():

@@ -15,6 +15,7 @@ from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 from blog.models import Subscriber
 from tests.builders import make_author, make_post, make_tag, publish
 from tests.responses import form_fields, make_response
+from tests.test_settings import redis_reachable
 
 ORIGIN = "http://testserver"
 
@@ -259,16 +260,6 @@ def test_a_cdn_in_front_is_told_which_pages_changed(client, site_tree, post, set
         f"{root}{post.url}",
     ):
         assert url in purged, url
-
-
-def redis_reachable():
-    import socket
-
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
 
 
 @pytest.mark.skipif(not redis_reachable(), reason="needs Redis on 127.0.0.1:6379")
