@@ -8,7 +8,12 @@ class HomeConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
         from wagtail.models import Page, PageViewRestriction, Site
-        from wagtail.signals import page_published, page_unpublished, post_page_move
+        from wagtail.signals import (
+            page_published,
+            page_slug_changed,
+            page_unpublished,
+            post_page_move,
+        )
 
         from blog.comments import responses_changed
         from blog.models import BlogTag, CommentSettings
@@ -19,6 +24,7 @@ class HomeConfig(AppConfig):
         page_published.connect(page_cache.page_changed, dispatch_uid="page_cache.published")
         page_unpublished.connect(page_cache.page_changed, dispatch_uid="page_cache.unpublished")
         post_page_move.connect(page_cache.site_changed, dispatch_uid="page_cache.moved")
+        page_slug_changed.connect(page_cache.site_changed, dispatch_uid="page_cache.slug")
         post_delete.connect(page_cache.site_changed, sender=Page, dispatch_uid="page_cache.deleted")
         responses_changed.connect(
             page_cache.post_responses_changed, dispatch_uid="page_cache.responses"

@@ -10,11 +10,12 @@ shared by every app server, else each process's memory.
 
 Invalidation without a list of cached URLs: each entry records when it was made and
 what it shows, "site" (navigation, footer: every page), "lists" (pages that list posts:
-home, index, archives, feeds, sitemap, New Here?) or "post:<id>" (a post's own page and
-its responses feed). A change records its time under the names it affects, once its
-transaction commits, and an entry made before the latest change of any of its names is
-ignored. A page rendered while a change is being saved started before that change's
-time, so it is never kept. See `changed()` callers in home/apps.py.
+home, index, archives, feeds, sitemap, New Here?) or "post:<its address>" (a post's own
+pages: responses, their pages and feed). A change records its time under the names it
+affects, once its transaction commits, and an entry made before the latest change of
+any of its names is ignored. A page rendered while a change is being saved started
+before that change's time, so it is never kept. The names a page may show follow from
+its address, so a hit costs one round trip to the cache. See the receivers at the end.
 
 Cached pages carry no CSRF token, because every visitor shares them. Forms on them
 post to views that check anonymous visitors' requests come from this site (the
@@ -48,8 +49,25 @@ def changed(*names):
     transaction.on_commit(record)
 
 
-def post_name(page_id):
-    return f"post:{page_id}"
+def post_name(path):
+    """The name of one post's pages, from its address (`/blog/slug/`): a request's own
+    path then tells which post names to fetch with its entry, in one round trip."""
+    return f"post:{path}"
+
+
+def names_for_path(path):
+    """The names a page at `path` may show: the site, the lists, and a post at any of
+    the path's leading folders (`/blog/slug/` for `/blog/slug/comment-page-2/`)."""
+    folders = path.split("/")[1:-1]
+    return [SITE, LISTS] + [
+        post_name("/" + "".join(f"{folder}/" for folder in folders[:depth]))
+        for depth in range(1, len(folders) + 1)
+    ]
+
+
+def post_path(post):
+    """A post's address on its site, as requests for it start."""
+    return post.get_url_parts()[2]
 
 
 def shows(request):
@@ -60,7 +78,7 @@ def shows(request):
     if page is None:
         return None
     if isinstance(page, BlogPostPage):
-        return [SITE, post_name(page.pk)]
+        return [SITE, post_name(post_path(page))]
     return [SITE, LISTS]
 
 
@@ -92,11 +110,16 @@ def cacheable_response(request, response):
     )
 
 
-def still_fresh(entry):
-    names = [CHANGED.format(name) for name in entry["shows"]]
-    times = cache.get_many(names)
+def still_fresh(entry, known):
+    """Whether nothing `entry` shows changed after it was made; `known` holds the change
+    times fetched with it ({cache key: time}), others are fetched now."""
+    keys = [CHANGED.format(name) for name in entry["shows"]]
+    times = {key: known[key] for key in keys if key in known}
+    missing = [key for key in keys if key not in known]
+    if missing:
+        times.update(cache.get_many(missing))
     # A forgotten change time (evicted, or a cleared cache) trusts nothing made before.
-    return len(times) == len(names) and all(entry["made"] > t for t in times.values())
+    return len(times) == len(keys) and all(entry["made"] > t for t in times.values())
 
 
 def remember(key, made, names, response):
@@ -128,12 +151,19 @@ class PageCacheMiddleware:
             return self.get_response(request)
 
         key = entry_key(request)
-        entry = cache.get(key)
-        if entry is not None and still_fresh(entry):
+        # The entry and the change times it may depend on, in one round trip.
+        found = cache.get_many(
+            [key, *(CHANGED.format(name) for name in names_for_path(request.path))]
+        )
+        entry = found.pop(key, None)
+        if entry is not None and still_fresh(entry, found):
             response = HttpResponse(
                 entry["content"] if request.method == "GET" else b"",
                 headers=entry["headers"],
             )
+            # As CommonMiddleware (further in) would: the server then sends the page
+            # as it is, not in chunks.
+            response["Content-Length"] = str(len(entry["content"]))
             response["X-Page-Cache"] = "hit"
             return response
 
@@ -195,16 +225,20 @@ def page_changed(sender, instance, **kwargs):
     from blog.models import BlogPostPage
 
     if isinstance(instance.specific_deferred, BlogPostPage):
-        changed(LISTS, post_name(instance.pk))
+        changed(LISTS, post_name(post_path(instance.specific_deferred)))
         purge_listings_from_frontend_cache(instance.specific_deferred)
     else:
         changed(SITE)  # a page in the navigation or the footer, maybe
 
 
 def site_changed(**kwargs):
-    """A page moved or was deleted, or a tag, a setting or a view restriction changed."""
+    """A page moved, changed its slug or was deleted, or a tag, a setting or a view
+    restriction changed."""
     changed(SITE)
 
 
 def post_responses_changed(post_pk, **kwargs):
-    changed(LISTS, post_name(post_pk))
+    from blog.models import BlogPostPage
+
+    post = BlogPostPage.objects.filter(pk=post_pk).first()
+    changed(LISTS, post_name(post_path(post)) if post else SITE)

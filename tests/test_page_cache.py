@@ -135,6 +135,44 @@ def test_removing_a_response_hides_it_at_once(client, admin_client, post, commit
     assert "Buy things" not in text(fetch(client, post.url))
 
 
+def test_a_hit_costs_one_round_trip_to_the_cache(client, post, monkeypatch):
+    from django.core.cache import cache
+
+    fetch(client, f"{post.url}responses/feed/"), fetch(client, post.url)
+    calls, depth = [], []
+
+    def counted(method):
+        real = getattr(cache, method)
+
+        def call(*args, **kwargs):
+            if not depth:  # local memory's get_many calls get: count the outer call only
+                calls.append(method)
+            depth.append(method)
+            try:
+                return real(*args, **kwargs)
+            finally:
+                depth.pop()
+
+        return call
+
+    for method in ("get", "get_many", "set", "set_many", "add"):
+        monkeypatch.setattr(cache, method, counted(method))
+    assert fetch(client, post.url)["X-Page-Cache"] == "hit"
+    assert fetch(client, f"{post.url}responses/feed/")["X-Page-Cache"] == "hit"
+    assert calls == ["get_many", "get_many"]
+
+
+def test_changing_a_posts_address_shows_at_once(client, site_tree, post, committed):
+    fetch(client, post.url), fetch(client, "/blog/")
+    old = post.url
+    post.slug = "micro-experts-moved"
+    with committed(execute=True):
+        publish(post)
+    moved = client.get(old)  # Wagtail redirects the old address
+    assert (moved.status_code, moved["Location"]) == (301, "/blog/micro-experts-moved/")
+    assert "micro-experts-moved" in fetch(client, "/blog/").content.decode()
+
+
 def test_renaming_a_tag_shows_everywhere_at_once(client, post, committed):
     fetch(client, post.url), fetch(client, "/")
     tag = post.tags.get()
