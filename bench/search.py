@@ -27,26 +27,19 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import random
 import re
-import signal
 import statistics
 import sys
 import time
 import warnings
 from pathlib import Path
 
-from databases import recreate_database
+from harness import database_version, machine_info, out, recreate_database, run_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/blog_bench_search"
 WARM_UP = 10
-
-
-def out(text=""):
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
 
 
 # The queries -------------------------------------------------------------------------
@@ -185,41 +178,6 @@ def setup_django():
 
     for engine in engines.all():  # an engine made before DEBUG went off keeps it
         engine.engine.debug = False
-
-
-def run_worker():
-    """`manage.py db_worker --batch --no-startup-delay --queue-name *`, signals restored."""
-    from django.core.management import call_command
-
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
-
-
-def versions(connection):
-    from importlib.metadata import version
-
-    machine = {
-        "nproc": len(os.sched_getaffinity(0)),
-        "cpu": platform.processor() or platform.machine(),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "django": version("django"),
-        "wagtail": version("wagtail"),
-        "modelsearch": version("modelsearch"),
-        "database": connection.vendor,
-    }
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            machine["postgresql"] = cursor.fetchone()[0]
-        else:
-            cursor.execute("SELECT sqlite_version()")
-            machine["sqlite"] = cursor.fetchone()[0]
-    return machine
 
 
 # Measuring ---------------------------------------------------------------------------
@@ -377,7 +335,11 @@ def benchmark(options, command):
     assert client.get(blog.url).status_code == 200
     assert client.get(newest.url).status_code == 200
 
-    machine = versions(connection)
+    machine = {
+        **machine_info("modelsearch"),
+        "database": connection.vendor,
+        **database_version(connection),
+    }
     requests = build_queries(options.queries)
     for request in build_queries(WARM_UP, seed=1):
         search_once(client, connection, request["params"])

@@ -45,7 +45,6 @@ import datetime
 import html.parser
 import json
 import os
-import platform
 import re
 import secrets
 import shutil
@@ -61,7 +60,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from databases import recreate_database
+from harness import machine_info, out, recreate_database, run_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/blog_bench_site"
@@ -81,11 +80,6 @@ PAGES = [
     ("feed", "feed"),
 ]
 LABELS = dict(PAGES)
-
-
-def out(text=""):
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
 
 
 def interrupted(signum, frame):
@@ -406,18 +400,6 @@ def code_state():
         "commit": head,
         "changed_files": (changed.splitlines() if changed else []) if head else None,
     }
-
-
-def run_worker():
-    """`manage.py db_worker --batch --no-startup-delay --queue-name *`, signals restored."""
-    from django.core.management import call_command
-
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
 
 
 def redis_client(url):
@@ -790,8 +772,6 @@ def memory_line(mode_result):
 
 
 def benchmark(options, context, command):
-    from importlib.metadata import version
-
     paths, data, timings, postgresql = build_data(options)
     context["paths"] = paths
     out(
@@ -801,13 +781,7 @@ def benchmark(options, context, command):
         f"“{TAG_SLUG}”"
     )
     machine = {
-        "nproc": len(os.sched_getaffinity(0)),
-        "cpu": platform.processor() or platform.machine(),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "django": version("django"),
-        "wagtail": version("wagtail"),
-        "gunicorn": version("gunicorn"),
+        **machine_info("gunicorn"),
         "postgresql": postgresql,
         "wrk": wrk_version(context["wrk"]),
         "redis": context["redis_version"],

@@ -29,8 +29,6 @@ import json
 import math
 import multiprocessing
 import os
-import platform
-import signal
 import socket
 import statistics
 import sys
@@ -38,17 +36,12 @@ import threading
 import time
 from pathlib import Path
 
-from databases import recreate_database
+from harness import database_version, machine_info, out, recreate_database, run_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/blog_bench_subscriptions"
 EMAIL_NEW_POST = "blog.notifications.email_new_post"
 EMAIL_POST_BATCH = "blog.notifications.email_post_batch"
-
-
-def out(text=""):
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
 
 
 # The SMTP sink ----------------------------------------------------------------------
@@ -148,18 +141,6 @@ def setup_django(sink_port):
     backend = task_backends["default"]
     if not isinstance(backend, DatabaseBackend):
         sys.exit(f"The default tasks backend is {type(backend).__name__}, not DatabaseBackend.")
-
-
-def run_worker():
-    """`manage.py db_worker --batch --no-startup-delay --queue-name *`, signals restored."""
-    from django.core.management import call_command
-
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
 
 
 def worker():
@@ -306,26 +287,6 @@ def table(runs, medians):
     return "\n".join(lines)
 
 
-def versions(conn):
-    from importlib.metadata import version
-
-    with conn.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        postgres = cursor.fetchone()[0]
-    return {
-        "nproc": len(os.sched_getaffinity(0)),
-        "cpu": platform.processor() or platform.machine(),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "django": version("django"),
-        "wagtail": version("wagtail"),
-        "django_tasks": version("django-tasks"),
-        "django_tasks_db": version("django-tasks-db"),
-        "aiosmtpd": version("aiosmtpd"),
-        "postgresql": postgres,
-    }
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subscribers", type=int, default=10_000)
@@ -383,7 +344,10 @@ def benchmark(options, command):
     warm_up.email_subscribers = False
     publish(warm_up)  # the first publish in a process pays for imports and caches
     run_worker()  # the set-up's own tasks, so every run starts from an empty queue
-    machine = versions(connection)
+    machine = {
+        **machine_info("django-tasks", "django-tasks-db", "aiosmtpd"),
+        **database_version(connection),
+    }
     out(
         f"{count} confirmed subscribers, batches of {BATCH_SIZE}, {options.runs} runs; "
         f"SMTP sink in a {options.sink} on 127.0.0.1:{SINK.port}; nproc {machine['nproc']}, "

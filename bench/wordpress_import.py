@@ -26,17 +26,15 @@ import html
 import io
 import json
 import os
-import platform
 import pstats
 import random
-import signal
 import sys
 import time
 import warnings
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from databases import recreate_database
+from harness import database_version, machine_info, out, recreate_database, run_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/blog_bench_wordpress_import"
@@ -51,11 +49,6 @@ TAGS = [f"topic {n}" for n in range(40)]
 CATEGORIES = ["Business", "Marketing", "Teams", "Tools", "Writing", "Travel", "Money",
               "Ideas", "Notes", "Links"]  # fmt: skip
 SITE = "http://bench.example"
-
-
-def out(text=""):
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
 
 
 def cdata(text):
@@ -261,36 +254,6 @@ def setup_django():
     settings.DEBUG = False
 
 
-def run_worker():
-    """`manage.py db_worker --batch --no-startup-delay --queue-name *`, signals restored."""
-    from django.core.management import call_command
-
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
-
-
-def versions(connection):
-    from importlib.metadata import version
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server = cursor.fetchone()[0]
-    return {
-        "nproc": len(os.sched_getaffinity(0)),
-        "cpu": platform.processor() or platform.machine(),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "django": version("django"),
-        "wagtail": version("wagtail"),
-        "database": connection.vendor,
-        "postgresql": server,
-    }
-
-
 # Measuring ---------------------------------------------------------------------------
 
 
@@ -348,7 +311,11 @@ def benchmark(options, command, export_path):
     run_worker()
     worker_s = time.perf_counter() - start
 
-    machine = versions(connection)
+    machine = {
+        **machine_info(),
+        "database": connection.vendor,
+        **database_version(connection),
+    }
     out(
         f"\n{posts} posts, {responses} responses from {options.comments} comments; "
         f"nproc {machine['nproc']}, PostgreSQL {machine['postgresql']}\n"

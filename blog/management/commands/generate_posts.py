@@ -506,6 +506,25 @@ def insert_inherited(objs, batch_size, before_children=None):
         model._base_manager._insert(objs[start : start + size], fields=fields, using=using)
 
 
+def approved_response(content_type, post_pk, reader, submitted, **fields):
+    """An approved response to a post, unsaved: `reader` is Writer.response()'s
+    (name, email, text)."""
+    name, email, text = reader
+    return XtdComment(
+        content_type_id=content_type.pk,
+        object_pk=str(post_pk),
+        site_id=settings.SITE_ID,
+        user_name=name,
+        user_email=email,
+        user_url="",
+        comment=text,
+        submit_date=submitted,
+        is_public=True,
+        is_removed=False,
+        **fields,
+    )
+
+
 class Command(BaseCommand):
     help = "Create N realistic, published blog posts (and optionally responses) in bulk."
 
@@ -699,23 +718,10 @@ class Command(BaseCommand):
         for _ in range(count):
             # Squaring the draw gives a few posts many responses and most posts few.
             pk, published_at = posts[int(len(posts) * rng.random() ** 2)]
-            name, email, text = writer.response()
+            reader = writer.response()
             submitted = published_at + datetime.timedelta(minutes=rng.randrange(30, 60 * 24 * 60))
             responses.append(
-                XtdComment(
-                    content_type_id=content_type.pk,
-                    object_pk=str(pk),
-                    site_id=settings.SITE_ID,
-                    user_name=name,
-                    user_email=email,
-                    user_url="",
-                    comment=text,
-                    submit_date=min(submitted, now),
-                    is_public=True,
-                    is_removed=False,
-                    level=0,
-                    order=1,
-                )
+                approved_response(content_type, pk, reader, min(submitted, now), level=0, order=1)
             )
 
         def top_level(objs):
@@ -750,21 +756,11 @@ class Command(BaseCommand):
             levels.append(0 if parent is None else levels[parent] + 1)
             if parent is not None:
                 children[parent].append(number)
-            name, email, text = writer.response()
+            reader = writer.response()
             submitted += datetime.timedelta(minutes=rng.randrange(5, 12 * 60))
             responses.append(
-                XtdComment(
-                    content_type_id=content_type.pk,
-                    object_pk=str(pk),
-                    site_id=settings.SITE_ID,
-                    user_name=name,
-                    user_email=email,
-                    user_url="",
-                    comment=text,
-                    submit_date=min(submitted, now),
-                    is_public=True,
-                    is_removed=False,
-                    level=levels[number],
+                approved_response(
+                    content_type, pk, reader, min(submitted, now), level=levels[number]
                 )
             )
 
