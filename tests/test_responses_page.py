@@ -68,6 +68,19 @@ def test_each_response_shows_number_name_link_date_and_anchor(client, post):
     assert "@example.com" not in html
 
 
+def test_response_times_follow_the_sites_time_zone(client, post, settings):
+    make_response(post, submit_date=datetime.datetime(2008, 12, 16, 21, 30, tzinfo=datetime.UTC))
+
+    def shown():
+        time = soup(client.get(post.url)).select_one(".response time")
+        return time.get_text(), time["datetime"]
+
+    assert shown() == ("December 16th, 2008 at 9:30 p.m.", "2008-12-16T21:30:00+00:00")
+    # Each time is formatted once per process: a new time zone must still show.
+    settings.TIME_ZONE = "America/New_York"
+    assert shown() == ("December 16th, 2008 at 4:30 p.m.", "2008-12-16T16:30:00-05:00")
+
+
 def test_replies_nest_with_a_reply_link_that_works_without_javascript(client, post, settings):
     parent = make_response(post, name="Simon", email="simon@example.com")
     child = make_response(post, name="Ben", email="ben@example.com", parent_id=parent.pk)

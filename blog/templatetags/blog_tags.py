@@ -1,11 +1,14 @@
+import functools
 import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import timezone
+from django.template.defaultfilters import linebreaks_filter, urlize
+from django.utils import dateformat, timezone
 from django.utils.encoding import escape_uri_path
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from wagtail.models import Page
 
 from blog.feeds import feed_links
@@ -26,6 +29,38 @@ def web_url(url):
     never become a javascript: or data: link."""
     url = (url or "").strip()
     return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+@register.filter(is_safe=True)
+def response_text(text):
+    """A response as its visitor wrote it: escaped, its links made clickable, its
+    paragraphs kept (urlize, then linebreaks)."""
+    return _response_html(text or "")
+
+
+# urlize is the slowest step of a post page with many responses, and the same text
+# always gives the same HTML: each text is worked out once per process.
+@functools.lru_cache(maxsize=4096)
+def _response_html(text):
+    return linebreaks_filter(urlize(text, autoescape=True), autoescape=True)
+
+
+@register.filter
+def response_time(value):
+    """When a response was written, as <time>: "November 26th, 2026 at 2:49 a.m."."""
+    return _response_time(value, timezone.get_current_timezone_name(), get_language())
+
+
+# Formatting dates is the next slowest step of a page of responses; a response's time
+# never changes, so each is formatted once per process (for each time zone and language).
+@functools.lru_cache(maxsize=4096)
+def _response_time(value, zone, language):
+    local = timezone.localtime(value)
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        local.isoformat(),
+        dateformat.format(local, r"F jS, Y \a\t g:i a"),
+    )
 
 
 @register.filter
