@@ -308,7 +308,7 @@ def test_the_cache_is_shared_through_redis(client, post, settings, committed):
 
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/15",
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }
