@@ -21,6 +21,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from home.site_lookups import RestrictionsFromLookups
+
 from .blocks import BodyBlock
 from .comments import attach_response_counts
 
@@ -65,7 +67,7 @@ class BlogPostTag(ItemBase):
     )
 
 
-class BlogIndexPage(RoutablePageMixin, Page):
+class BlogIndexPage(RestrictionsFromLookups, RoutablePageMixin, Page):
     """The blog: newest posts first, with date and tag archives below it."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -265,7 +267,7 @@ class CommentSettings(BaseGenericSetting):
         return [line.strip().lower() for line in text.splitlines() if line.strip()]
 
 
-class BlogPostPage(RoutablePageMixin, Page):
+class BlogPostPage(RestrictionsFromLookups, RoutablePageMixin, Page):
     date = models.DateField(
         "post date",
         default=datetime.date.today,

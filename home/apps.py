@@ -18,7 +18,7 @@ class HomeConfig(AppConfig):
         from blog.comments import responses_changed
         from blog.models import BlogTag, CommentSettings
 
-        from . import page_cache
+        from . import page_cache, site_lookups
 
         # What makes cached pages out of date (home/page_cache.py).
         page_published.connect(page_cache.page_changed, dispatch_uid="page_cache.published")
@@ -33,3 +33,6 @@ class HomeConfig(AppConfig):
             uid = f"page_cache.{model._meta.label}"
             for signal in (post_save, post_delete):
                 signal.connect(page_cache.site_changed, sender=model, dispatch_uid=uid)
+        # Pages the site lookups hold (home/site_lookups.py); the rest come through
+        # page_cache.site_changed.
+        post_save.connect(site_lookups.page_saved, dispatch_uid="site_lookups.page_saved")

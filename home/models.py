@@ -13,9 +13,10 @@ from wagtail.search import index
 from blog.blocks import BodyBlock
 from blog.comments import attach_response_counts
 from blog.models import BlogIndexPage, BlogPostPage
+from home.site_lookups import RestrictionsFromLookups, current
 
 
-class HomePage(Page):
+class HomePage(RestrictionsFromLookups, Page):
     """The site root: an introduction and the latest posts."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -46,13 +47,14 @@ class HomePage(Page):
         return query_string_redirect(request) or super().serve(request, *args, **kwargs)
 
     def route(self, request, path_components):
-        # The blog and every address under it, the most read: its page in one query,
-        # where Wagtail's routing takes two (the page, then its specific type).
-        if path_components:
-            blog = BlogIndexPage.objects.child_of(self).filter(slug=path_components[0]).first()
-            if blog is not None:
-                blog._cached_parent_obj = self
-                return blog.route(request, path_components[1:])
+        # The pages under this one (the blog, About, New Here?) come from the site
+        # lookups, with no query, where Wagtail's routing takes two (the page, then its
+        # specific type). A page not among them (added since) is routed as usual.
+        lookups = current()
+        if path_components and lookups is not None:
+            section = lookups.child(self, path_components[0])
+            if section is not None:
+                return section.route(request, path_components[1:])
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
@@ -64,7 +66,7 @@ class HomePage(Page):
         return context
 
 
-class AboutPage(Page):
+class AboutPage(RestrictionsFromLookups, Page):
     body = StreamField(BodyBlock())
 
     content_panels = [*Page.content_panels, FieldPanel("body")]
@@ -78,7 +80,7 @@ class AboutPage(Page):
         verbose_name = "about page"
 
 
-class NewHerePage(Page):
+class NewHerePage(RestrictionsFromLookups, Page):
     """Welcomes first-time visitors and points them to the posts to start with."""
 
     body = StreamField(BodyBlock())
@@ -103,7 +105,7 @@ class NewHerePage(Page):
         return self.start_here_posts.filter(post__in=visible).select_related("post")
 
 
-class ContentPage(Page):
+class ContentPage(RestrictionsFromLookups, Page):
     """A plain page with a title and a body: WordPress pages other than About and
     New Here? become these, keeping their hierarchy."""
 

@@ -228,12 +228,15 @@ def page_changed(sender, instance, **kwargs):
         changed(LISTS, post_name(post_path(instance.specific_deferred)))
         purge_listings_from_frontend_cache(instance.specific_deferred)
     else:
-        changed(SITE)  # a page in the navigation or the footer, maybe
+        site_changed()  # a page in the navigation or the footer, maybe
 
 
 def site_changed(**kwargs):
-    """A page moved, changed its slug or was deleted, or a tag, a setting or a view
-    restriction changed."""
+    """A page moved, changed its slug or was deleted, or a site, a tag, a setting or a
+    view restriction changed."""
+    from home import site_lookups
+
+    site_lookups.forget()
     changed(SITE)
 
 

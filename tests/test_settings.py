@@ -211,21 +211,24 @@ def test_a_search_cluster_is_chosen_by_environment_variable(variable, backend):
     assert result.stdout.split() == [backend, "http://search:9200"], result.stderr
 
 
+@pytest.mark.parametrize("switch", ["PAGE_CACHE", "SITE_LOOKUPS"])
 @pytest.mark.parametrize(
     ("extra", "expected"),
     [
         ({}, "False"),  # each worker process would keep its own cache and miss changes
-        ({"PAGE_CACHE": "on"}, "True"),  # one process: its own memory is enough
+        ({"SWITCH": "on"}, "True"),  # one process: its own memory is enough
         ({"REDIS_URL": "redis://127.0.0.1:6379/0"}, "True"),
-        ({"REDIS_URL": "redis://127.0.0.1:6379/0", "PAGE_CACHE": "off"}, "False"),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/0", "SWITCH": "off"}, "False"),
     ],
 )
-def test_production_caches_pages_when_every_process_shares_the_cache(extra, expected):
+def test_production_caches_pages_when_every_process_shares_the_cache(switch, extra, expected):
     code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "print(settings.PAGE_CACHE)"
+        f"import django; django.setup(); from django.conf import settings; print(settings.{switch})"
     )
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "PAGE_CACHE"}}
+    extra = {switch if name == "SWITCH" else name: value for name, value in extra.items()}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "PAGE_CACHE", "SITE_LOOKUPS"}
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="a-long-random-secret-key-for-this-test-only-0123456789",

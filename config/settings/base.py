@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and authentication: a cached page needs neither.
     "home.page_cache.PageCacheMiddleware",
+    # Pages the cache did not answer: the site, its sections and settings in one round trip.
+    "home.site_lookups.SiteLookupsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -118,6 +120,9 @@ else:
 # a page is never older than that when a reader starts writing.
 PAGE_CACHE = os.environ.get("PAGE_CACHE", "on").lower() != "off"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 30 * 60))
+# What nearly every page needs (the site, its sections, view restrictions, settings),
+# kept in the cache above between requests (home/site_lookups.py).
+SITE_LOOKUPS = os.environ.get("SITE_LOOKUPS", "on").lower() != "off"
 # How long a CDN in front of the site may keep a public page (Cache-Control s-maxage).
 PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", 60))
 # A CDN or caching proxy in front of the site, told to drop a page when it changes

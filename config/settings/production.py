@@ -35,10 +35,12 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
 }
 
-# The page cache records each change in the cache, which every worker process and app
-# server must share: without REDIS_URL it is off unless PAGE_CACHE=on (one process).
+# The page cache and the site lookups record each change in the cache, which every
+# worker process and app server must share: without REDIS_URL they are off unless
+# switched on (one process).
 if not os.environ.get("REDIS_URL"):
     PAGE_CACHE = os.environ.get("PAGE_CACHE", "off").lower() == "on"
+    SITE_LOOKUPS = os.environ.get("SITE_LOOKUPS", "off").lower() == "on"
 
 # HTTPS. Behind a TLS-terminating proxy, it must set X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

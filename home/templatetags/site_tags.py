@@ -5,13 +5,14 @@ from django.utils.functional import cached_property
 from wagtail.models import Site
 
 from blog.models import BlogIndexPage
+from home import site_lookups
 from home.models import AboutPage, NewHerePage
 
 register = template.Library()
 
 
 class SiteChrome:
-    """The pages the header and footer link to: two queries a request, once."""
+    """The pages the header and footer link to, from the site lookups (no query)."""
 
     def __init__(self, request):
         self.request = request
@@ -29,6 +30,9 @@ class SiteChrome:
         """The home page's live children, in the order editors gave them."""
         if self.home is None:
             return []
+        lookups = site_lookups.current()
+        if lookups is not None and self.home.pk in lookups.sections:
+            return [page for page in lookups.sections[self.home.pk] if page.live]
         return list(self.home.get_children().live())
 
     def _first(self, page_class):

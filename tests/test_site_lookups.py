@@ -1,0 +1,147 @@
+"""The site lookups (home/site_lookups.py): what every page needs, without queries, and
+never out of date after an editor's change."""
+
+import time
+
+from bs4 import BeautifulSoup
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction, Site
+
+from blog.models import CommentSettings
+from home import site_lookups
+from home.models import ContentPage
+from home.page_cache import CHANGED, SITE
+from tests.builders import make_post, paragraph, publish
+
+
+def page(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, url
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def menu(client, url="/"):
+    return [a.get_text() for a in page(client, url).select(".site-nav a")]
+
+
+def test_a_page_under_home_costs_no_query_once_the_lookups_are_made(client, site_tree):
+    page(client, "/about/")
+    with CaptureQueriesContext(connection) as queries:
+        html = page(client, "/about/")
+    assert html.select_one("h1").get_text() == "About"
+    assert len(queries) == 0, [q["sql"] for q in queries.captured_queries]
+
+
+def test_a_renamed_section_shows_in_the_navigation_at_once(client, site_tree):
+    assert menu(client) == ["Home", "Blog", "About", "New Here?"]
+    site_tree.about.title = "About me"
+    publish(site_tree.about)
+    assert menu(client) == ["Home", "Blog", "About me", "New Here?"]
+    assert page(client, "/about/").select_one("h1").get_text() == "About me"
+
+
+def test_a_new_page_answers_at_once_and_an_unpublished_one_is_gone(client, site_tree):
+    page(client, "/")
+    colophon = ContentPage(
+        title="Colophon", slug="colophon", body=paragraph("<p>Type.</p>"), live=False
+    )
+    site_tree.home.add_child(instance=colophon)
+    page(client, "/colophon/", status=404)  # a draft
+    publish(colophon)
+    assert page(client, "/colophon/").select_one("h1").get_text() == "Colophon"
+    colophon.unpublish()
+    page(client, "/colophon/", status=404)
+
+
+def test_a_page_added_live_without_a_revision_answers_at_once(client, site_tree):
+    # As scripts and imports may add pages: no publish signal, only the save.
+    page(client, "/")
+    site_tree.home.add_child(
+        instance=ContentPage(
+            title="Now", slug="now", body=paragraph("<p>Today.</p>"), show_in_menus=True
+        )
+    )
+    assert page(client, "/now/").select_one("h1").get_text() == "Now"
+    assert menu(client) == ["Home", "Blog", "About", "New Here?", "Now"]
+
+
+def test_an_alias_keeps_its_sources_view_restriction(client, site_tree):
+    PageViewRestriction.objects.create(
+        page=site_tree.about, restriction_type=PageViewRestriction.LOGIN
+    )
+    page(client, "/")
+    site_tree.about.create_alias(parent=site_tree.home, update_slug="about-me")
+    response = client.get("/about-me/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_moved_page_answers_at_its_new_address_at_once(client, site_tree):
+    page(client, "/new-here/")
+    site_tree.new_here.move(site_tree.about, pos="last-child")
+    assert page(client, "/about/new-here/").select_one("h1").get_text() == "New Here?"
+    # Wagtail keeps the old address as a redirect to the new one.
+    response = client.get("/new-here/")
+    assert (response.status_code, response["Location"]) == (301, "/about/new-here/")
+
+
+def test_a_view_restriction_applies_at_once(client, site_tree):
+    post = make_post(site_tree.blog, "Soon private")
+    page(client, post.url)
+    restriction = PageViewRestriction.objects.create(
+        page=site_tree.blog, restriction_type=PageViewRestriction.LOGIN
+    )
+    response = client.get(post.url)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    restriction.delete()
+    page(client, post.url)
+
+
+def test_response_settings_apply_at_once(client, site_tree):
+    post = make_post(site_tree.blog, "Open for responses")
+    assert page(client, post.url).select_one("#respond form") is not None
+    settings = CommentSettings.load()
+    settings.close_after_days = 1
+    settings.save()
+    html = page(client, post.url)
+    assert html.select_one("#respond form") is None
+    assert html.select_one(".responses__closed").get_text() == "Comments are closed."
+
+
+def test_a_site_renamed_shows_at_once(client, site_tree):
+    page(client, "/")
+    site = Site.objects.get(is_default_site=True)
+    site.site_name = "Micro Experts"
+    site.save()
+    assert page(client, "/").select_one(".site-title a").get_text() == "Micro Experts"
+
+
+def test_a_copy_made_before_a_change_is_not_used(client, site_tree):
+    # A request that read the rows before a change committed stores its copy after the
+    # change forgot the old one: the change's time, recorded at commit, rules it out.
+    site_lookups.get()
+    changed_at = time.time()
+    cache.set(CHANGED.format(SITE), changed_at, timeout=None)
+    new = site_lookups.get()
+    assert new.made > changed_at
+    assert site_lookups.get() is new  # then kept
+
+
+def test_an_unknown_host_gets_the_default_site(client, site_tree, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    page(client, "/about/")
+    response = client.get("/about/", headers={"host": "other.example"})
+    assert response.status_code == 200
+    assert BeautifulSoup(response.content, "html.parser").h1.get_text() == "About"
+
+
+def test_switched_off_every_request_reads_the_database(client, site_tree, settings):
+    settings.SITE_LOOKUPS = False
+    page(client, "/about/")
+    with CaptureQueriesContext(connection) as queries:
+        html = page(client, "/about/")
+    assert html.select_one("h1").get_text() == "About"
+    # The site, the home page's type, the page and its type, two for restrictions, the menu.
+    assert len(queries) == 7
+    assert menu(client) == ["Home", "Blog", "About", "New Here?"]
