@@ -31,6 +31,75 @@ def web_url(url):
     return url if url.lower().startswith(("http://", "https://")) else ""
 
 
+HELD_NOTE = mark_safe(
+    '<p class="response__held"><strong>Your response is awaiting moderation.</strong> '
+    "It will appear here for everyone once it is approved.</p>"
+)
+
+
+@register.simple_tag(takes_context=True)
+def response_items(context, nodes):
+    """The list items of `nodes` (blog.comments.ResponseNode), replies nested in theirs.
+
+    Written here rather than as an included template: a page of responses holds a
+    hundred or more, and the template engine spent more on each than the rest of the
+    page together (the busy post took three times as long as the seed post)."""
+    author_id = getattr(context.get("page"), "author_id", None)
+    replies_open = context.get("responses_open")
+    max_level = context.get("max_reply_level", 0)
+
+    def item(node):
+        comment = node.comment
+        classes = "response"
+        if comment.user_id and comment.user_id == author_id:
+            classes += " response--by-author"
+        if node.held:
+            classes += " response--held"
+        url = web_url(comment.user_url)
+        if url:
+            name = format_html(
+                '<a href="{}" rel="nofollow ugc external">{}</a>', url, comment.user_name
+            )
+        else:
+            name = comment.user_name
+        reply = ""
+        if replies_open and not node.held and comment.level < max_level:
+            reply = format_html(
+                '<p class="response__reply"><a href="?replytocom={}#respond" rel="nofollow"'
+                ' aria-label="Reply to {}">Reply</a></p>',
+                comment.pk,
+                comment.user_name,
+            )
+        children = ""
+        if node.children:
+            children = format_html(
+                '<ol class="response-list response-list--children">{}</ol>',
+                mark_safe("".join(item(child) for child in node.children)),
+            )
+        return format_html(
+            '<li class="{classes}" id="comment-{pk}">'
+            '<article aria-labelledby="comment-{pk}-author">'
+            '<header class="response__header">'
+            '<span class="response__number">{number}.</span> '
+            '<cite class="response__author" id="comment-{pk}-author">{name}</cite> Says: '
+            '<a class="response__permalink" href="#comment-{pk}">{time}</a>'
+            "</header>{held}"
+            '<div class="response__text">{text}</div>{reply}'
+            "</article>{children}</li>",
+            classes=classes,
+            pk=comment.pk,
+            number=node.number,
+            name=name,
+            time=response_time(comment.submit_date),
+            held=HELD_NOTE if node.held else "",
+            text=response_text(comment.comment),
+            reply=reply,
+            children=children,
+        )
+
+    return mark_safe("".join(item(node) for node in nodes))
+
+
 @register.filter(is_safe=True)
 def response_text(text):
     """A response as its visitor wrote it: escaped, its links made clickable, its
