@@ -166,16 +166,17 @@ class SiteLookupsMiddleware:
     response settings from them, as if it had queried them itself."""
 
     def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
         from blog.models import CommentSettings
 
+        self.get_response = get_response
+        self.settings_attr = CommentSettings.get_cache_attr_name()
+
+    def __call__(self, request):
         if not settings.SITE_LOOKUPS:
             return self.get_response(request)
         lookups = get()
         request._wagtail_site = lookups.site_for(request)
-        setattr(request, CommentSettings.get_cache_attr_name(), lookups.comment_settings)
+        setattr(request, self.settings_attr, lookups.comment_settings)
         _current.lookups = lookups
         try:
             return self.get_response(request)

@@ -100,7 +100,6 @@ def response_items(context, nodes):
     return mark_safe("".join(item(node) for node in nodes))
 
 
-@register.filter(is_safe=True)
 def response_text(text):
     """A response as its visitor wrote it: escaped, its links made clickable, its
     paragraphs kept (urlize, then linebreaks)."""
@@ -114,7 +113,6 @@ def _response_html(text):
     return linebreaks_filter(urlize(text, autoescape=True), autoescape=True)
 
 
-@register.filter
 def response_time(value):
     """When a response was written, as <time>: "November 26th, 2026 at 2:49 a.m."."""
     return _response_time(value, timezone.get_current_timezone_name(), get_language())
