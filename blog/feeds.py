@@ -21,7 +21,7 @@ from django_comments_xtd.models import XtdComment
 from wagtail.models import Site
 
 from .comments import response_page_numbers, response_path
-from .models import BlogPostPage, BlogTag
+from .models import BlogPostPage, BlogTag, attach_tags
 
 # kind: (MIME type, label); RSS first, as the feed readers expect by default.
 POST_FEED_FORMATS = {
@@ -168,7 +168,7 @@ class LatestPostsFeed(Feed):
         posts = index.get_posts()
         if self.tag:
             posts = posts.filter(tagged_items__tag=self.tag)
-        return posts[: self.limit]
+        return attach_tags(posts[: self.limit])
 
     def item_title(self, post):
         return post.title

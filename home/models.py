@@ -12,7 +12,7 @@ from wagtail.search import index
 
 from blog.blocks import BodyBlock
 from blog.comments import attach_response_counts
-from blog.models import BlogIndexPage, BlogPostPage
+from blog.models import BlogIndexPage, BlogPostPage, attach_tags
 from home.site_lookups import RestrictionsFromLookups, current
 
 
@@ -62,7 +62,7 @@ class HomePage(RestrictionsFromLookups, Page):
         blog_index = BlogIndexPage.objects.child_of(self).live().first()
         context["blog_index"] = blog_index
         posts = blog_index.get_posts()[: self.latest_posts_count] if blog_index else []
-        context["posts"] = attach_response_counts(posts)
+        context["posts"] = attach_tags(attach_response_counts(posts))
         return context
 
 

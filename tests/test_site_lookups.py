@@ -98,6 +98,21 @@ def test_a_view_restriction_applies_at_once(client, site_tree):
     page(client, post.url)
 
 
+def test_a_post_made_private_leaves_listings_and_search_at_once(client, site_tree):
+    post = make_post(site_tree.blog, "Soon hidden niche notes")
+    listings = ["/", "/blog/", "/blog/feed/", "/search/?q=niche"]
+    for url in listings:
+        assert post.url in client.get(url).content.decode(), url
+    restriction = PageViewRestriction.objects.create(
+        page=post, restriction_type=PageViewRestriction.LOGIN
+    )
+    for url in listings:
+        assert post.url not in client.get(url).content.decode(), url
+    restriction.delete()
+    for url in listings:
+        assert post.url in client.get(url).content.decode(), url
+
+
 def test_response_settings_apply_at_once(client, site_tree):
     post = make_post(site_tree.blog, "Open for responses")
     assert page(client, post.url).select_one("#respond form") is not None
