@@ -40,7 +40,10 @@ def ids(results):
     return [post.pk for post in results]
 
 
-@pytest.mark.parametrize("query", ["marketing", "marketing matters", "small marketing", "notes"])
+# "notes words": one word only in titles, the other only in bodies.
+@pytest.mark.parametrize(
+    "query", ["marketing", "marketing matters", "small marketing", "notes", "notes words"]
+)
 def test_pages_and_counts_match_wagtails_own_backend(corpus, query):
     ours, stock = get_search_backend(), stock_backend()
     assert type(ours) is not type(stock)

@@ -2,16 +2,18 @@
 
 Wagtail's backend ranks with a subquery per candidate row, and SQLite drives its
 full-text lookup from the content-type index, so each of those runs the MATCH again: a
-common word over 10,000 posts took 40 to 70 s. Here the MATCH runs once, returning the
-bm25 score of every match, and the page is cut from that list in Python (about 20 ms of
-SQL for the same search). Scores are Wagtail's own.
+common word over 10,000 posts took 40 to 70 s. Here the MATCH runs once, scoring every
+match with bm25, and the count and the page come from that list in the same query
+(search/backends/__init__.py: ranked_page). Scores are Wagtail's own.
 """
 
-from django.db.models import Case, ExpressionWrapper, F, IntegerField, When
+from django.db.models import ExpressionWrapper, F, IntegerField
 from modelsearch.backends.database.sqlite import sqlite
 from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
 from modelsearch.query import MatchAll, Not
 from modelsearch.utils import get_descendants_content_types_pks
+
+from . import among, object_pk, ranked_page
 
 
 class RankOnce:
@@ -44,25 +46,13 @@ class RankOnce:
             )
             .filter(entry_content_type__in=content_types)
         )
-        scores = entries.annotate(
-            score=self._build_rank_expression(self.get_search_vectors(), config)
-        ).values_list("index_entry__object_id", "score")
-        allowed = {
-            str(pk)
-            for pk in self.queryset.filter(
-                pk__in=entries.values("index_entry__object_id")
-            ).values_list("pk", flat=True)
-        }
-        # bm25() is lower for a better match; ties go to the newest, as Wagtail's do.
-        ranked = sorted(
-            (row for row in scores if row[0] in allowed),
-            key=lambda row: (row[1], -int(row[0]) if row[0].isdigit() else 0),
-        )
-        self.matches = len(ranked)
-        page = [object_id for object_id, _score in ranked[start:stop]]
-        return self.queryset.filter(pk__in=page).order_by(
-            Case(*(When(pk=pk, then=position) for position, pk in enumerate(page)), default=0)
-        )
+        entries = entries.annotate(
+            object_pk=object_pk(self.queryset.model, "index_entry__object_id"),
+            rank=self._build_rank_expression(self.get_search_vectors(), config),
+        ).filter(among(self.queryset))
+        # bm25() is lower for a better match.
+        page, self.matches = ranked_page(self.queryset, entries, start, stop, best="ASC")
+        return page
 
 
 class SQLiteSearchQueryCompiler(RankOnce, sqlite.SQLiteSearchQueryCompiler):
