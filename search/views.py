@@ -8,12 +8,15 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from wagtail.contrib.search_promotions.models import Query
+from django.utils import timezone
+from wagtail.contrib.search_promotions.models import SearchPromotion
+from wagtail.search.utils import normalise_query_string
 
 from blog.comments import attach_response_counts
-from blog.models import BlogPostPage, BlogPostTag, BlogTag
+from blog.models import BlogPostPage, BlogPostTag, BlogTag, attach_tags
 
 from .highlight import post_text, snippet, terms_pattern
+from .tasks import count_search
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
@@ -107,13 +110,12 @@ def search(request):
     if not query:
         return TemplateResponse(request, "search/search.html", context)
 
-    # The search ranks bare rows; the ten shown are loaded in full afterwards.
-    candidates = visible_posts().only("pk")
+    # The backends rank ids and load only the page of results from this queryset, with
+    # the posts' authors in the same query.
+    candidates = visible_posts().select_related("author")
     if tag:
         candidates = candidates.filter(
-            pk__in=list(
-                BlogPostTag.objects.filter(tag=tag).values_list("content_object_id", flat=True)
-            )
+            pk__in=BlogPostTag.objects.filter(tag=tag).values("content_object_id")
         )
     if year:
         candidates = candidates.filter(
@@ -128,9 +130,7 @@ def search(request):
         results = ranked_page(
             candidates.autocomplete(terms, operator="and"), request.GET.get("page")
         )
-    ids = [row.pk for row in results.object_list]
-    posts = BlogPostPage.objects.select_related("author").prefetch_related("tags").in_bulk(ids)
-    page_posts = attach_response_counts(posts[pk] for pk in ids if pk in posts)
+    page_posts = attach_tags(attach_response_counts(results.object_list))
     pattern = terms_pattern(terms)
     for post in page_posts:
         post.search_snippet = snippet(post_text(post), pattern)
@@ -139,10 +139,14 @@ def search(request):
 
     promoted = []
     if results.number == 1 and not (tag or year):
-        promotion = Query.get(query)
-        # The report of popular search terms counts this search.
-        promotion.add_hit()
-        picks = promotion.editors_picks.select_related("page")
+        # The report of popular search terms counts this search, on the day Wagtail's
+        # Query.add_hit would count it.
+        count_search.enqueue(query, timezone.now().date().isoformat())
+        picks = (
+            SearchPromotion.objects.filter(query__query_string=normalise_query_string(query))
+            .select_related("page")
+            .order_by("sort_order")
+        )
         promoted = [pick for pick in picks if pick.page.live]
 
     paginator = results.paginator
@@ -153,9 +157,8 @@ def search(request):
         **filter_choices(),
     )
     if not paginator.count:
-        context["latest_posts"] = attach_response_counts(
-            visible_posts().select_related("author").prefetch_related("tags").order_by("-date")[:5]
-        )
+        # Titles and dates only.
+        context["latest_posts"] = visible_posts().order_by("-date")[:5]
     return TemplateResponse(request, "search/search.html", context)
 
 
