@@ -58,6 +58,16 @@ def test_pages_and_counts_match_wagtails_own_backend(corpus, query):
     assert ours.search(query, posts, operator="and").count() == len(expected)
 
 
+def test_a_page_without_rows_says_what_it_knows_of_the_count(corpus):
+    ours = get_search_backend()
+    posts = BlogPostPage.objects.live()
+    nothing = ours.search("zeppelins", posts, operator="and")[0:10]
+    assert list(nothing) == [] and nothing.matches == 0
+    # Past the end no row carries the count: the caller counts (results page).
+    past = ours.search("marketing", posts, operator="and")[100:110]
+    assert list(past) == [] and past.matches is None
+
+
 def test_partial_words_match_wagtails_own_autocomplete(corpus):
     ours, stock = get_search_backend(), stock_backend()
     posts = BlogPostPage.objects.live()

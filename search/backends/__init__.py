@@ -59,7 +59,8 @@ def ranked_page(queryset, entries, start, stop, best="DESC"):
             (*params, stop - start, start),
         )
         rows = cursor.fetchall()
-    matches = rows[0][1] if rows else (0 if start == 0 else None)
+    # No row to carry the count: none match, or the page is past the end (or empty).
+    matches = rows[0][1] if rows else (0 if start == 0 < stop else None)
     object_ids = [row[0] for row in rows]
     page = queryset.filter(pk__in=object_ids).order_by(
         Case(*(When(pk=pk, then=position) for position, pk in enumerate(object_ids)), default=0)
