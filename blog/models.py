@@ -485,3 +485,20 @@ class PostEmail(models.Model):
 
     class Meta:
         verbose_name = "post email"
+
+
+class ReplyNotice(models.Model):
+    """The record that a reply's followers were emailed: once a reply, ever.
+
+    A reply can become visible more than once (an editor unapproves it and approves
+    it again, or removes and restores it); its followers hear of it the first time
+    only. The unique response lets one task alone create this row.
+    """
+
+    response = models.OneToOneField(
+        "django_comments_xtd.XtdComment", on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "reply notice"

@@ -76,6 +76,7 @@ def notify_moderators(comment_id, reasons):
 def notify_followers(comment_id):
     """Email everyone in the thread who asked for follow-up replies (not the replier)."""
     from .comments import mute_token, response_url
+    from .models import ReplyNotice
 
     comment = XtdComment.norel_objects.filter(pk=comment_id, is_public=True).first()
     if comment is None or comment.parent_id == comment.pk:
@@ -83,6 +84,9 @@ def notify_followers(comment_id):
     post = comment.content_object
     if post is None:
         return 0
+    _notice, first_time = ReplyNotice.objects.get_or_create(response_id=comment.pk)
+    if not first_time:
+        return 0  # shown before, hidden, and shown again: its followers already know
     followers = XtdComment.norel_objects.filter(
         thread_id=comment.thread_id, followup=True, is_public=True, is_removed=False
     ).exclude(user_email__iexact=comment.user_email)

@@ -288,6 +288,19 @@ def test_approving_a_held_reply_emails_the_follower(
     assert mail.outbox == []
 
 
+def test_followers_hear_of_a_reply_once_however_often_it_is_hidden_and_shown(
+    admin_client, post, django_capture_on_commit_callbacks
+):
+    top = respond(post, "First!", name="Fay", email="fay@example.com", followup=True)
+    reply = respond(post, "A reply", name="Rex", email="rex@example.com", parent=top, public=False)
+    mail.outbox.clear()
+    for action in ("approve", "unapprove", "approve", "remove", "approve"):
+        with django_capture_on_commit_callbacks(execute=True):
+            admin_client.post(bulk_url(action, reply))
+    assert reload(reply).is_public and not reload(reply).is_removed
+    assert [message.to for message in mail.outbox] == [["fay@example.com"]]
+
+
 def test_hiding_a_response_hides_its_replies_and_approving_publishes_only_what_was_chosen(
     admin_client, post
 ):
