@@ -35,8 +35,8 @@ def among(queryset):
     return Exists(queryset.order_by().filter(pk=OuterRef("object_pk")))
 
 
-def ranked_page(queryset, entries, start, stop, best="DESC"):
-    """Page start:stop of `queryset`'s objects in rank order, and the number of all
+def ranked_slice(queryset, entries, start, stop, best="DESC"):
+    """Slice start:stop of `queryset`'s objects in rank order, and the number of all
     matches (None for a page past the end).
 
     `entries` is a query of the matching index entries' `object_pk` and `rank`
@@ -66,6 +66,20 @@ def ranked_page(queryset, entries, start, stop, best="DESC"):
         Case(*(When(pk=pk, then=position) for position, pk in enumerate(object_ids)), default=0)
     )
     return page, matches
+
+
+class CountedResults:
+    """For both backends' results: `matches` holds the number of all matches once a
+    page of results is fetched, as the compiler's search() found it (None when the
+    query went Wagtail's way)."""
+
+    matches = None
+
+    def _do_search(self):
+        self.query_compiler.matches = None
+        rows = super()._do_search()
+        self.matches = self.query_compiler.matches
+        return rows
 
 
 # modelsearch looks up this name in a backend module.

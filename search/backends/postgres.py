@@ -16,7 +16,7 @@ posts (measured on 10,000 posts, a search for "marketing" took 55-85 ms of SQL):
   temporary files). Here one query reads the index entries alone and computes the rank
   beside the match; the entries of objects outside the searched queryset (drafts,
   private posts) drop out through a semi-join on their ids; the count and the page come
-  from the materialized ids and ranks (ranked_page in search/backends/__init__.py).
+  from the materialized ids and ranks (ranked_slice in search/backends/__init__.py).
 
 The rank expression and the order are Wagtail's (ties: the newest object first).
 search/migrations/0003 keeps the vectors in the table's rows instead of its TOAST
@@ -28,7 +28,7 @@ from modelsearch.backends.database.postgres import postgres
 from modelsearch.query import Fuzzy, MatchAll, Not, PlainText
 from modelsearch.utils import get_descendants_content_types_pks
 
-from . import among, object_pk, ranked_page
+from . import CountedResults, among, object_pk, ranked_slice
 
 
 def asks_for_absent_words(query):
@@ -54,7 +54,6 @@ class FastMatch:
     matches = None
 
     def search(self, config, start, stop, score_field=None, backend=None):
-        self.matches = None
         if (
             stop is None  # a count, or every result: Wagtail's query does
             or score_field is not None
@@ -82,7 +81,7 @@ class FastMatch:
             )
             .annotate(rank=rank)
         )
-        page, self.matches = ranked_page(self.queryset, entries, start, stop)
+        page, self.matches = ranked_slice(self.queryset, entries, start, stop)
         return page
 
     def match(self, vectors, search_query, config):
@@ -118,16 +117,8 @@ class PostgresAutocompleteQueryCompiler(FastMatch, postgres.PostgresAutocomplete
     pass
 
 
-class PostgresSearchResults(postgres.PostgresSearchResults):
-    """`matches` holds the number of all matches once a page of results is fetched
-    (None when the query went Wagtail's way)."""
-
-    matches = None
-
-    def _do_search(self):
-        rows = super()._do_search()
-        self.matches = self.query_compiler.matches
-        return rows
+class PostgresSearchResults(CountedResults, postgres.PostgresSearchResults):
+    pass
 
 
 class PostgresSearchBackend(postgres.PostgresSearchBackend):

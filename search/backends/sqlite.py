@@ -4,7 +4,7 @@ Wagtail's backend ranks with a subquery per candidate row, and SQLite drives its
 full-text lookup from the content-type index, so each of those runs the MATCH again: a
 common word over 10,000 posts took 40 to 70 s. Here the MATCH runs once, scoring every
 match with bm25, and the count and the page come from that list in the same query
-(search/backends/__init__.py: ranked_page). Scores are Wagtail's own.
+(search/backends/__init__.py: ranked_slice). Scores are Wagtail's own.
 """
 
 from django.db.models import ExpressionWrapper, F, IntegerField
@@ -13,7 +13,7 @@ from modelsearch.backends.database.sqlite.query import MatchExpression, normaliz
 from modelsearch.query import MatchAll, Not
 from modelsearch.utils import get_descendants_content_types_pks
 
-from . import among, object_pk, ranked_page
+from . import CountedResults, among, object_pk, ranked_slice
 
 
 class RankOnce:
@@ -51,7 +51,7 @@ class RankOnce:
             rank=self._build_rank_expression(self.get_search_vectors(), config),
         ).filter(among(self.queryset))
         # bm25() is lower for a better match.
-        page, self.matches = ranked_page(self.queryset, entries, start, stop, best="ASC")
+        page, self.matches = ranked_slice(self.queryset, entries, start, stop, best="ASC")
         return page
 
 
@@ -63,14 +63,8 @@ class SQLiteAutocompleteQueryCompiler(RankOnce, sqlite.SQLiteAutocompleteQueryCo
     pass
 
 
-class SQLiteSearchResults(sqlite.SQLiteSearchResults):
-    matches = None
-
-    def _do_search(self):
-        self.query_compiler.matches = None
-        rows = super()._do_search()
-        self.matches = self.query_compiler.matches
-        return rows
+class SQLiteSearchResults(CountedResults, sqlite.SQLiteSearchResults):
+    pass
 
 
 class SQLiteSearchBackend(sqlite.SQLiteSearchBackend):
