@@ -276,3 +276,37 @@ def test_links_to_a_response_open_the_page_it_is_on(client, busy_post):
     reply = page.select_one(f"#comment-{threads[7].pk} .response__reply a")["href"]
     form = soup(client.get(f"{post.url}comment-page-2/{reply}"))
     assert "Reply to Reader 7" in form.select_one("#respond-heading").get_text()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"name": "", "email": "not an address", "url": "javascript:alert(1)", "comment": ""},
+        {
+            "name": 'Ann "<b>&amp;</b>',
+            "email": "ann@example.com",
+            "url": "http://example.com/?a=1&b=<2>",
+            "comment": "<script>alert('x')</script>\n\nTwo & three",
+            "followup": "on",
+            "honeypot": "filled",
+        },
+    ],
+    ids=["blank", "errors", "markup in every field"],
+)
+def test_form_markup_matches_djangos_templates(post, data):
+    # The response form draws its inputs and labels in Python (blog/form_markup.py);
+    # each field, error states and escaping included, must read as Django's templates.
+    from django.forms.renderers import DjangoTemplates
+
+    from blog.comments import ResponseForm
+
+    form = ResponseForm(post, data=data)
+    if data is not None:
+        form.is_valid()
+    ours = [(str(field), field.label_tag()) for field in form]
+    form.renderer = DjangoTemplates()
+    assert ours == [(str(field), field.label_tag()) for field in form]
+    assert len(ours) == 11
+    if data and data["name"].startswith("Ann"):
+        assert any('value="Ann &quot;&lt;b&gt;&amp;amp;&lt;/b&gt;"' in html for html, _ in ours)
