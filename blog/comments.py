@@ -18,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.dispatch import Signal
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -137,33 +137,65 @@ class ResponsePage:
         return self.by_pk.get(int(pk)) if str(pk).isdigit() else None
 
 
+def reading_order(rows):
+    """Walk rows (pk, thread_id, parent_id, is_public) in reading order: the number of
+    each response shown, the threads (their first responses' thread ids) in order, and
+    the count of approved responses."""
+    numbers, threads, count = {}, [], 0
+    for row in rows:
+        count += row.is_public
+        if row.parent_id != row.pk and row.parent_id not in numbers:
+            continue  # its parent is held or removed: a reply makes no sense alone
+        numbers[row.pk] = len(numbers) + 1
+        if row.parent_id == row.pk:
+            threads.append(row.thread_id)
+    return numbers, threads, count
+
+
 def response_page(post, number=1, held_ids=()):
     """Page `number` of the post's responses in reading order: approved ones plus the
     visitor's own held ones, BLOG_RESPONSES_PER_PAGE threads a page (as WordPress
-    breaks comments into pages), numbered across all pages. Two queries however many
-    responses: the light rows of all (to number and cut pages), then the page's own."""
+    breaks comments into pages), numbered across all pages.
+
+    At most two queries however many responses. The first page, which nearly every
+    reader sees, starts from the full rows in reading order, up to four pages' worth:
+    they hold every response of most posts (one query), or else the whole first page,
+    and one count gives the totals. Any other page reads the light rows of all (to
+    number them and cut pages), then the page's own full rows."""
     visible = post_responses(post).filter(is_public=True)
     if held_ids:
         visible = visible | post_responses(post).filter(pk__in=held_ids, is_public=False)
-    rows = visible.order_by("thread_id", "order").values_list(
-        "pk", "thread_id", "parent_id", "is_public"
-    )
-    numbers, threads, count = {}, [], 0
-    for pk, thread_id, parent_id, is_public in rows:
-        count += is_public
-        if parent_id != pk and parent_id not in numbers:
-            continue  # its parent is held or removed: a reply makes no sense alone
-        numbers[pk] = len(numbers) + 1
-        if parent_id == pk:
-            threads.append(thread_id)
+    in_order = visible.order_by("thread_id", "order")
     per_page = settings.BLOG_RESPONSES_PER_PAGE
-    pages = max(1, -(-len(threads) // per_page))
+    page_rows = None
+    if number <= 1:
+        limit = per_page * 4
+        first_rows = list(in_order[:limit])
+        numbers, threads, count = reading_order(first_rows)
+        thread_total = len(threads)
+        if len(first_rows) < limit:
+            page_rows = first_rows  # every response
+        elif len(threads) > per_page:
+            # The next page's first thread has begun, so the first page is whole.
+            page_rows = first_rows
+            totals = visible.aggregate(
+                count=Count("pk", filter=Q(is_public=True)),
+                threads=Count("pk", filter=Q(parent_id=F("pk"))),
+            )
+            count, thread_total = totals["count"], totals["threads"]
+    if page_rows is None:
+        light = in_order.values_list("pk", "thread_id", "parent_id", "is_public", named=True)
+        numbers, threads, count = reading_order(light)
+        thread_total = len(threads)
+    pages = max(1, -(-thread_total // per_page))
     number = min(max(number, 1), pages)
     shown = threads[(number - 1) * per_page : number * per_page]
-    page_rows = visible.filter(thread_id__in=shown).order_by("thread_id", "order") if shown else []
+    if page_rows is None:
+        page_rows = in_order.filter(thread_id__in=shown) if shown else []
+    shown = set(shown)
     nodes, roots = {}, []
     for comment in page_rows:
-        if comment.pk not in numbers:
+        if comment.pk not in numbers or comment.thread_id not in shown:
             continue
         node = ResponseNode(comment=comment, number=numbers[comment.pk], held=not comment.is_public)
         nodes[comment.pk] = node

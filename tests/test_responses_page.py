@@ -7,6 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -214,7 +215,10 @@ def test_post_page_queries_are_constant_from_7_to_500_responses(client, post):
     seven = count_post_queries(client, post)
     for n in range(493):
         make_response(post, name=f"More {n}", email=f"m{n}@example.com", submit_date=timezone.now())
-    assert count_post_queries(client, post) == seven == 4
+    # The responses of a post with few come in one query; past four pages' worth of
+    # rows, the first page's rows and one count of all.
+    assert seven == 3
+    assert count_post_queries(client, post) == 4
 
 
 # Pages of responses ---------------------------------------------------------------
@@ -276,6 +280,58 @@ def test_links_to_a_response_open_the_page_it_is_on(client, busy_post):
     reply = page.select_one(f"#comment-{threads[7].pk} .response__reply a")["href"]
     form = soup(client.get(f"{post.url}comment-page-2/{reply}"))
     assert "Reply to Reader 7" in form.select_one("#respond-heading").get_text()
+
+
+def pages_as_read(post, held_ids, per_page):
+    """Every page of responses as a reader would number them: all rows in reading order,
+    a reply shown only under a shown parent, per_page threads a page."""
+    from blog.comments import post_responses
+
+    rows = post_responses(post).filter(Q(is_public=True) | Q(pk__in=held_ids, is_public=False))
+    numbers, threads = {}, []
+    for row in rows.order_by("thread_id", "order"):
+        if row.parent_id == row.pk:
+            threads.append(row.thread_id)
+        elif row.parent_id not in numbers:
+            continue
+        numbers[row.pk] = len(numbers) + 1
+    pages = [threads[n : n + per_page] for n in range(0, len(threads), per_page)] or [[]]
+    return [
+        [(pk, numbers[pk]) for pk in numbers if rows.get(pk=pk).thread_id in page] for page in pages
+    ]
+
+
+# 1 to 3: the long thread fills the first rows (light rows); 4: the first page is whole
+# in the first rows (one count more); 5 and 50: every row is in the first rows.
+@pytest.mark.parametrize("per_page", [1, 2, 3, 4, 5, 50])
+def test_every_page_of_responses_whatever_the_page_size(post, settings, per_page):
+    # The first page is read from at most four pages' worth of full rows; the others
+    # from light rows of all. Either way each page holds the same responses, numbered
+    # as a reader counts them: a long thread, a held response of this visitor's, a
+    # reply under a removed response (hidden), and a count of approved ones only.
+    from blog.comments import response_page
+
+    settings.BLOG_RESPONSES_PER_PAGE = per_page
+    long_thread = make_response(post, name="Long")
+    for n in range(9):
+        make_response(post, name=f"Reply {n}", parent_id=long_thread.pk)
+    removed = make_response(post, name="Removed", is_removed=True)
+    make_response(post, name="Orphan", parent_id=removed.pk)
+    held = make_response(post, name="Held", is_public=False)
+    make_response(post, name="Someone else's held", is_public=False)
+    for n in range(6):
+        make_response(post, name=f"Reader {n}")
+    expected = pages_as_read(post, [held.pk], per_page)
+    for number, page_responses in enumerate(expected, start=1):
+        page = response_page(post, number, [held.pk])
+        shown = []
+        stack = list(reversed(page.roots))
+        while stack:
+            node = stack.pop()
+            shown.append((node.comment.pk, node.number))
+            stack.extend(reversed(node.children))
+        assert (page.number, page.pages, page.count) == (number, len(expected), 17)
+        assert shown == page_responses
 
 
 @pytest.mark.parametrize(
