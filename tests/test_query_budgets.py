@@ -1,8 +1,7 @@
 """Query budgets: each page costs a fixed number of queries, however many posts and tags.
 
 The counts are exact so that a new N+1 fails here first; no page may cost
-more than 12 (the post page with responses costs 3, or 4 past four pages of them: see
-test_responses_page.py).
+more than 12 (the post page with 7 or 500 responses costs 3, see test_responses_page.py).
 The site, its sections, view restrictions and settings come from the site lookups
 (home/site_lookups.py, tests/test_site_lookups.py), made by the warm-up request.
 """
