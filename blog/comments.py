@@ -103,7 +103,7 @@ class ResponseForm(XtdCommentForm):
 
 # What the post page shows of a response. Its rows come as named tuples of these
 # (ResponseNode.comment), not XtdComment instances: a page of 50 threads is a hundred
-# rows or more, and building models took a third longer.
+# rows or more, and building models took 40% longer.
 SHOWN_FIELDS = (
     "pk",
     "thread_id",

@@ -3,9 +3,9 @@
 The form is on every post page, and Django draws each field through its widget
 templates: eleven inputs and five labels, each a template with included templates,
 took a sixth of an uncached post page. This renderer writes the same markup for the
-plain inputs, the textarea and the labels (tests/test_responses.py compares it with
-Django's own, field by field) and leaves everything else, error lists included, to
-Django's templates.
+plain inputs, the textarea and the labels (tests/test_responses_page.py compares it
+with Django's own, field by field) and leaves everything else, error lists included,
+to Django's templates.
 """
 
 from django.forms.renderers import DjangoTemplates
