@@ -417,6 +417,7 @@ class BlogPostPage(RestrictionsFromLookups, RoutablePageMixin, Page):
         context["responses"] = page.roots
         context["response_page"] = page
         context["response_count"] = page.count
+        context["responses_feed_url"] = self.responses_feed_url(request)
         context["responses_open"] = self.accepts_responses(CommentSettings.load(request))
         context["max_reply_level"] = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
         form = getattr(request, "response_form", None)

@@ -1,6 +1,7 @@
 """What nearly every page needs and seldom changes, read once and kept in the cache:
-the sites, the pages directly under each site's home page (for routing, the header and
-the footer), which pages carry a view restriction, and the response settings.
+the sites and their root paths (for page URLs), the pages directly under each site's
+home page (for routing, the header and the footer), which pages carry a view
+restriction, and the response settings.
 
 Without it every page costs up to seven more queries (its site, the home page's type,
 the blog or other section, the navigation, two for view restrictions, the settings),
@@ -41,6 +42,7 @@ class SiteLookups:
     restricted_paths: tuple  # tree paths of the pages that carry a view restriction
     has_aliases: bool  # whether any page is an alias (their restrictions are their source's)
     comment_settings: object
+    site_root_paths: list  # Wagtail's Site.get_site_root_paths(), for page URLs
     hosts: dict = field(default_factory=dict)  # {(hostname, port): site pk or None}
 
     def site_for(self, request):
@@ -83,6 +85,7 @@ _current = Local()
 
 def build(made):
     from wagtail.models import Page, PageViewRestriction, Site
+    from wagtail.models.sites import SITE_ROOT_PATHS_CACHE_KEY, SITE_ROOT_PATHS_CACHE_VERSION
 
     from blog.models import CommentSettings
 
@@ -96,6 +99,9 @@ def build(made):
         for child in children:
             child._cached_parent_obj = home
         sections[home.pk] = children
+    # Wagtail's root paths come from the database, not its cached copy: its own
+    # receivers clear that copy, and may not have yet when this change is being read.
+    cache.delete(SITE_ROOT_PATHS_CACHE_KEY, version=SITE_ROOT_PATHS_CACHE_VERSION)
     return SiteLookups(
         made=made,
         sites=sites,
@@ -105,6 +111,7 @@ def build(made):
         ),
         has_aliases=Page.objects.filter(alias_of__isnull=False).exists(),
         comment_settings=CommentSettings.load(),
+        site_root_paths=Site.get_site_root_paths(),
     )
 
 
@@ -192,6 +199,9 @@ class SiteLookupsMiddleware:
             return self.get_response(request)
         lookups = get()
         request._wagtail_site = lookups.site_for(request)
+        # Page URLs made with the request read the sites' root paths from it, not the
+        # cache (a round trip each).
+        request._wagtail_cached_site_root_paths = lookups.site_root_paths
         setattr(request, self.settings_attr, lookups.comment_settings)
         _current.lookups = lookups
         try:

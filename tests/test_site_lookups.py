@@ -132,6 +132,25 @@ def test_a_site_renamed_shows_at_once(client, site_tree):
     assert page(client, "/").select_one(".site-title a").get_text() == "Micro Experts"
 
 
+def test_links_follow_a_renamed_home_page_at_once(client, site_tree):
+    # Page URLs come from the sites' root paths held in the lookups: a new slug for
+    # the home page changes every page's tree path, and no link may break or keep it.
+    make_post(site_tree.blog, "Still here")
+    assert page(client, "/").select_one(".site-nav a[href='/about/']")
+    site_tree.home.slug = "start"
+    publish(site_tree.home)
+    html = page(client, "/blog/still-here/")
+    assert [a["href"] for a in html.select(".site-nav a")] == [
+        "/",
+        "/blog/",
+        "/about/",
+        "/new-here/",
+    ]
+    assert html.select_one(".responses__feed a")["href"] == "/blog/still-here/responses/feed/"
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "http://testserver/blog/still-here/" in sitemap, sitemap
+
+
 def test_a_copy_made_before_a_change_is_not_used(client, site_tree):
     # A request that read the rows before a change committed stores its copy after the
     # change forgot the old one: the change's time, recorded at commit, rules it out.

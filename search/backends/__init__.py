@@ -11,7 +11,7 @@ Wagtail's as shipped.
 import sqlite3
 
 from django.db import connection, connections
-from django.db.models import Case, Exists, OuterRef, When
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Cast
 from modelsearch.backends import database
 
@@ -36,8 +36,8 @@ def among(queryset):
 
 
 def ranked_slice(queryset, entries, start, stop, best="DESC"):
-    """Slice start:stop of `queryset`'s objects in rank order, and the number of all
-    matches (None for a page past the end).
+    """Slice start:stop of `queryset`'s objects in rank order (a list), and the number
+    of all matches (None for a page past the end).
 
     `entries` is a query of the matching index entries' `object_pk` and `rank`
     (higher is better with best="DESC", lower with "ASC"). Materialized, each match is
@@ -62,10 +62,10 @@ def ranked_slice(queryset, entries, start, stop, best="DESC"):
     # No row to carry the count: none match, or the page is past the end (or empty).
     matches = rows[0][1] if rows else (0 if start == 0 < stop else None)
     object_ids = [row[0] for row in rows]
-    page = queryset.filter(pk__in=object_ids).order_by(
-        Case(*(When(pk=pk, then=position) for position, pk in enumerate(object_ids)), default=0)
-    )
-    return page, matches
+    # Put in rank order here rather than by an ORDER BY CASE of the ids, which took
+    # 1-2 ms a page longer (loading ten posts: 4.2 against 5.8 ms).
+    loaded = queryset.in_bulk(object_ids)
+    return [loaded[pk] for pk in object_ids if pk in loaded], matches
 
 
 class CountedResults:
