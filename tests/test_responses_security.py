@@ -76,6 +76,17 @@ def test_a_website_is_only_linked_when_it_is_http(client, post, url):
     assert respond(client, post, url=url).status_code == 400  # the form refuses it too
 
 
+def test_a_website_link_keeps_its_address_inert(client, post):
+    # An http address may still hold quotes and brackets (the form's check is not the
+    # only way in: imports, the admin): they stay inside the href.
+    url = "https://evil.example/?q=\"><script>alert(1)</script>&x='1'"
+    make_response(post, name="Eve", email="eve@example.com", user_url=url)
+    html = client.get(post.url).content.decode()
+    assert dangerous(html) == []
+    link = BeautifulSoup(html, "html.parser").select_one(".response__author a")
+    assert (link["href"], link.get_text()) == (url, "Eve")
+
+
 @pytest.mark.parametrize("payload", XSS_PAYLOADS[:5])
 def test_payloads_are_escaped_in_feeds_and_emails(
     client, post, payload, django_capture_on_commit_callbacks, django_user_model
