@@ -110,9 +110,8 @@ def search(request):
     if not query:
         return TemplateResponse(request, "search/search.html", context)
 
-    # The backends rank ids and load only the page of results from this queryset, with
-    # the posts' authors in the same query.
-    candidates = visible_posts().select_related("author")
+    # The backends rank ids and load only the page of results from this queryset.
+    candidates = visible_posts()
     if tag:
         candidates = candidates.filter(
             pk__in=BlogPostTag.objects.filter(tag=tag).values("content_object_id")
