@@ -6,13 +6,14 @@
 Runs against a fresh PostgreSQL database (DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/blog_bench_site), created at the start and dropped at
 the end; its name must contain "bench". The site runs as in production: gunicorn
-config.wsgi (2 sync workers on 127.0.0.1 and a free port) with config.settings.production,
-DEBUG off, a SECRET_KEY made for the run, ALLOWED_HOSTS=127.0.0.1,
-SECURE_SSL_REDIRECT=false and a STATIC_ROOT of its own filled by collectstatic (hashed,
-compressed files served by whitenoise). When Redis answers on 127.0.0.1:6379 the cache is
-Redis (REDIS_URL=redis://127.0.0.1:6379/13, a spare database flushed before each server
-start and at the end; `--redis-db` picks another, `--no-redis` skips it); otherwise each
-worker keeps its own memory cache. The output says which.
+--config config/gunicorn.py config.wsgi (the app preloaded, 2 sync workers on 127.0.0.1
+and a free port) with config.settings.production, DEBUG off, a SECRET_KEY made for the
+run, ALLOWED_HOSTS=127.0.0.1, SECURE_SSL_REDIRECT=false and a STATIC_ROOT of its own
+filled by collectstatic (hashed, compressed files served by whitenoise). When Redis
+answers on 127.0.0.1:6379 the cache is Redis (REDIS_URL=redis://127.0.0.1:6379/13, a
+spare database flushed before each server start and at the end; `--redis-db` picks
+another, `--no-redis` skips it); otherwise each worker keeps its own memory cache. The
+output says which.
 
 Data: `seed_site`, then `generate_posts 1000 --responses 20000 --busy-post-responses 500`,
 then VACUUM ANALYZE, as on a database that has settled.
@@ -268,7 +269,8 @@ def memory_kb(pid):
 
 
 class Gunicorn:
-    """`gunicorn config.wsgi` on 127.0.0.1:port with sync workers, in its own session."""
+    """`gunicorn --config config/gunicorn.py config.wsgi` on 127.0.0.1:port with sync
+    workers, in its own session."""
 
     def __init__(self, port, env, workers, log_path):
         self.port, self.env, self.workers, self.log_path = port, env, workers, log_path
@@ -279,6 +281,8 @@ class Gunicorn:
             sys.executable,
             "-m",
             "gunicorn",
+            "--config",
+            "config/gunicorn.py",
             "config.wsgi",
             "--workers",
             str(self.workers),
@@ -872,7 +876,8 @@ def benchmark(options, context, command):
             "database": context["database_name"],
             "cache": context["cache"],
             "REDIS_URL": context["env"].get("REDIS_URL"),
-            "gunicorn": f"config.wsgi --workers {options.workers} --worker-class sync "
+            "gunicorn": "--config config/gunicorn.py config.wsgi "
+            f"--workers {options.workers} --worker-class sync "
             f"--bind 127.0.0.1:{context['port']}",
             "wrk": wrk_line,
             "warm_up_requests_per_url": options.warm,
