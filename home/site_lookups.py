@@ -28,8 +28,12 @@ from django.db.models import Q
 
 from home.page_cache import CHANGED, SITE
 
-MADE = "site-lookups:made"
-DATA = "site-lookups:data"
+# The keys carry the layout of SiteLookups, so that a copy pickled by an earlier release
+# (without a field this one reads) is never used after an upgrade: raise LAYOUT when the
+# fields change.
+LAYOUT = 2
+MADE = f"site-lookups:{LAYOUT}:made"
+DATA = f"site-lookups:{LAYOUT}:data"
 # Hostnames are remembered per copy, up to this many (ALLOWED_HOSTS may be "*").
 MAX_HOSTS = 50
 

@@ -151,6 +151,16 @@ def test_links_follow_a_renamed_home_page_at_once(client, site_tree):
     assert "http://testserver/blog/still-here/" in sitemap, sitemap
 
 
+def test_a_copy_left_by_the_previous_release_is_not_read(client, site_tree):
+    # The release before LAYOUT 2 kept its copy, which had no root paths, under these
+    # keys; after an upgrade the site must answer without anyone flushing the cache.
+    old = site_lookups.build(time.time())
+    del old.__dict__["site_root_paths"]
+    cache.set_many({"site-lookups:data": old, "site-lookups:made": old.made}, timeout=None)
+    assert page(client, "/about/").select_one("h1").get_text() == "About"
+    assert page(client, "/blog/").select_one(".site-nav a[href='/about/']")
+
+
 def test_a_copy_made_before_a_change_is_not_used(client, site_tree):
     # A request that read the rows before a change committed stores its copy after the
     # change forgot the old one: the change's time, recorded at commit, rules it out.
