@@ -3,7 +3,7 @@
 The app is loaded once, in the master, and each worker is forked from it (preload_app):
 the workers then share the memory of Django, Wagtail and everything they import until
 they write to it, instead of each importing it all again. Measured after the benchmark
-(`make bench`, 2 workers): 128 MB resident a worker without it, 112 MB with it.
+(`make bench`, 2 workers): 128 MB resident a worker without it, 111-114 MB with it.
 
 The price: a reload (HUP) forks new workers from the master's copy of the code, so
 after deploying a new version restart the service rather than reload it.
