@@ -46,6 +46,15 @@ class HomePage(RestrictionsFromLookups, Page):
 
         return query_string_redirect(request) or super().serve(request, *args, **kwargs)
 
+    def blog_index(self):
+        """The live blog under this home page: from the site lookups, which hold the
+        pages under it in tree order, or else from a query."""
+        lookups = current()
+        if lookups is None:
+            return BlogIndexPage.objects.child_of(self).live().first()
+        children = lookups.sections.get(self.pk, ())
+        return next((p for p in children if isinstance(p, BlogIndexPage) and p.live), None)
+
     def route(self, request, path_components):
         # The pages under this one (the blog, About, New Here?) come from the site
         # lookups, with no query, where Wagtail's routing takes two (the page, then its
@@ -59,7 +68,7 @@ class HomePage(RestrictionsFromLookups, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        blog_index = BlogIndexPage.objects.child_of(self).live().first()
+        blog_index = self.blog_index()
         context["blog_index"] = blog_index
         posts = blog_index.get_posts()[: self.latest_posts_count] if blog_index else []
         context["posts"] = attach_tags(attach_response_counts(posts))

@@ -39,7 +39,7 @@ def count_queries(client, url):
 @pytest.mark.parametrize(
     "url, expected",
     [
-        ("/", 4),
+        ("/", 3),
         ("/blog/", 4),
         ("/blog/tag/tag-0/", 5),
         ("/blog/2008/", 4),

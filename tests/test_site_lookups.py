@@ -55,6 +55,23 @@ def test_a_new_page_answers_at_once_and_an_unpublished_one_is_gone(client, site_
     page(client, "/colophon/", status=404)
 
 
+def test_the_home_page_follows_its_blog_being_unpublished_and_published(client, site_tree):
+    # The home page finds its blog in the lookups: it must not list a blog's posts, or
+    # link to it, once the blog is unpublished, and must again once it is back.
+    make_post(site_tree.blog, "On the front page")
+
+    def front():
+        html = page(client, "/")
+        titles = [h.get_text() for h in html.select(".post-card__title")]
+        return "On the front page" in titles, "All posts →" in html.get_text()
+
+    assert front() == (True, True)
+    site_tree.blog.unpublish()
+    assert front() == (False, False)
+    publish(site_tree.blog)
+    assert front() == (True, True)
+
+
 def test_a_page_added_live_without_a_revision_answers_at_once(client, site_tree):
     # As scripts and imports may add pages: no publish signal, only the save.
     page(client, "/")
