@@ -13,7 +13,7 @@ from wagtail.search import index
 from blog.blocks import BodyBlock
 from blog.comments import attach_response_counts
 from blog.models import BlogIndexPage, BlogPostPage, attach_tags
-from home.site_lookups import RestrictionsFromLookups, current
+from home.site_lookups import RestrictionsFromLookups, current, first_of_type, live_children
 
 
 class HomePage(RestrictionsFromLookups, Page):
@@ -47,13 +47,8 @@ class HomePage(RestrictionsFromLookups, Page):
         return query_string_redirect(request) or super().serve(request, *args, **kwargs)
 
     def blog_index(self):
-        """The live blog under this home page: from the site lookups, which hold the
-        pages under it in tree order, or else from a query."""
-        lookups = current()
-        if lookups is None:
-            return BlogIndexPage.objects.child_of(self).live().first()
-        children = lookups.sections.get(self.pk, ())
-        return next((p for p in children if isinstance(p, BlogIndexPage) and p.live), None)
+        """The live blog under this home page (from the site lookups: no query)."""
+        return first_of_type(live_children(self), BlogIndexPage)
 
     def route(self, request, path_components):
         # The pages under this one (the blog, About, New Here?) come from the site

@@ -171,6 +171,24 @@ def current():
     return getattr(_current, "lookups", None)
 
 
+def live_children(home):
+    """A home page's live children in tree order: from the lookups (no query), or from
+    the database outside a request or for a home page they do not hold."""
+    lookups = current()
+    if lookups is not None and home.pk in lookups.sections:
+        return [page for page in lookups.sections[home.pk] if page.live]
+    return list(home.get_children().live())
+
+
+def first_of_type(pages, page_class):
+    """The first of `pages` that is a `page_class`, as one (without another query: only
+    Page's fields are loaded when it came from the database), or None."""
+    for page in pages:
+        if page.specific_class is page_class:
+            return page.specific_deferred
+    return None
+
+
 def forget():
     """Build the lookups again on next use (now, and once the current transaction commits)."""
     cache.delete(MADE)

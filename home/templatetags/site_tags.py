@@ -28,31 +28,19 @@ class SiteChrome:
     @cached_property
     def sections(self):
         """The home page's live children, in the order editors gave them."""
-        if self.home is None:
-            return []
-        lookups = site_lookups.current()
-        if lookups is not None and self.home.pk in lookups.sections:
-            return [page for page in lookups.sections[self.home.pk] if page.live]
-        return list(self.home.get_children().live())
-
-    def _first(self, page_class):
-        for page in self.sections:
-            if page.specific_class is page_class:
-                # The specific class without another query: only Page's fields load.
-                return page.specific_deferred
-        return None
+        return site_lookups.live_children(self.home) if self.home is not None else []
 
     @cached_property
     def blog(self):
-        return self._first(BlogIndexPage)
+        return site_lookups.first_of_type(self.sections, BlogIndexPage)
 
     @cached_property
     def about(self):
-        return self._first(AboutPage)
+        return site_lookups.first_of_type(self.sections, AboutPage)
 
     @cached_property
     def new_here(self):
-        return self._first(NewHerePage)
+        return site_lookups.first_of_type(self.sections, NewHerePage)
 
     @cached_property
     def menu(self):
