@@ -5,16 +5,18 @@ import re
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.contrib.search_promotions.models import SearchPromotion
+from wagtail.models import Page as WagtailPage
 from wagtail.search.utils import normalise_query_string
 
 from blog.comments import attach_response_counts
 from blog.models import BlogPostPage, BlogPostTag, BlogTag, attach_tags
 
+from .backends import leaving_out
 from .highlight import post_text, snippet, terms_pattern
 from .tasks import count_search
 
@@ -35,6 +37,12 @@ def year_filter(value):
 def visible_posts():
     """What visitors may see: live, public posts (scheduled ones are not live yet)."""
     return BlogPostPage.objects.live().public()
+
+
+def hidden_pages():
+    """The pages visible_posts() leaves out: those not live, and those under a view
+    restriction (its exact complement among posts)."""
+    return WagtailPage.objects.filter(Q(live=False) | BlogPostPage.objects.all().private_q())
 
 
 def popular_tags(limit=10):
@@ -120,6 +128,9 @@ def search(request):
         candidates = candidates.filter(
             date__gte=datetime.date(year, 1, 1), date__lt=datetime.date(year + 1, 1, 1)
         )
+    if not (tag or year):
+        # Every post but the hidden ones: the search tests the few hidden ones.
+        candidates = leaving_out(candidates, hidden_pages())
     results = ranked_page(
         candidates.search(terms, operator="and") if terms else candidates.none(),
         request.GET.get("page"),

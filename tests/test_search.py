@@ -144,6 +144,30 @@ def test_drafts_private_and_scheduled_posts_never_appear(client, posts, site_tre
     assert "Future niche" not in found
 
 
+def test_the_count_leaves_out_what_visitors_may_not_see(client, posts, site_tree):
+    # Hidden in every way: a draft, a private post, a scheduled one, an unpublished
+    # one, and one under a private page (the `posts` fixture holds a draft and a
+    # private post already). The count comes from the ranking query, the titles from loading
+    # the page of results: both must leave them out.
+    scheduled = make_post(site_tree.blog, "Future niche", live=False)
+    scheduled.go_live_at = timezone.now() + datetime.timedelta(days=1)
+    scheduled.save_revision().publish()
+    make_post(site_tree.blog, "Withdrawn niche").unpublish()
+    section = make_post(site_tree.blog, "Members only", private=True)
+    make_post(section, "Niche notes for members")
+
+    def found(**params):
+        page = soup(client.get("/search/", params))
+        shown = sorted(h.get_text() for h in page.select(".search-result h2"))
+        return page.select_one(".search-count").get_text(), shown
+
+    visible = ["Notes from a conference", "The niche"]
+    assert found(q="niche") == ("2 posts found.", visible)
+    assert found(q="nic") == ("2 posts found.", visible)  # as typed: autocomplete
+    assert found(q="niche", tag="internet") == ("2 posts found tagged “internet”.", visible)
+    assert found(q="niche", year="2015") == ("1 post found from 2015.", visible[:1])
+
+
 def test_the_index_follows_publish_and_unpublish(client, posts, site_tree):
     post = make_post(site_tree.blog, "Zeppelins", body="<p>Airships.</p>")
     assert titles(client, q="zeppelins") == ["Zeppelins"]
