@@ -7,12 +7,13 @@ class SearchConfig(AppConfig):
     name = "search"
 
     def ready(self):
+        from wagtail.contrib.search_promotions.models import SearchPromotion
         from wagtail.models import PageViewRestriction
         from wagtail.signals import page_published, page_unpublished
 
         from blog.models import BlogPostPage, BlogTag
 
-        from .views import forget_filter_choices
+        from .views import forget_filter_choices, forget_promoted_queries
 
         # What changes the years and tags the search filters offer.
         page_published.connect(forget_filter_choices, sender=BlogPostPage)
@@ -21,3 +22,7 @@ class SearchConfig(AppConfig):
         for model in (BlogTag, PageViewRestriction):
             post_save.connect(forget_filter_choices, sender=model)
             post_delete.connect(forget_filter_choices, sender=model)
+        # What changes the searches that have promoted results (deleting a search term
+        # deletes its promotions, one by one).
+        post_save.connect(forget_promoted_queries, sender=SearchPromotion)
+        post_delete.connect(forget_promoted_queries, sender=SearchPromotion)

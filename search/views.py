@@ -5,6 +5,7 @@ import re
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -72,8 +73,35 @@ def filter_choices():
     return choices
 
 
+def forget(key):
+    """Drop a cached copy now and again once the current transaction commits: a search
+    made in between would otherwise cache what the transaction is changing."""
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 def forget_filter_choices(**kwargs):
-    cache.delete(FILTER_CHOICES_KEY)
+    forget(FILTER_CHOICES_KEY)
+
+
+PROMOTED_QUERIES_KEY = "search:promoted-queries"
+
+
+def promoted_queries():
+    """The searches (normalised) that editors gave promoted results. Most searches have
+    none, so a search asks the database for its promotions only when it is one of
+    these; search/apps.py forgets them when a promotion is saved or deleted."""
+    queries = cache.get(PROMOTED_QUERIES_KEY)
+    if queries is None:
+        queries = set(
+            SearchPromotion.objects.values_list("query__query_string", flat=True).distinct()
+        )
+        cache.set(PROMOTED_QUERIES_KEY, queries, timeout=24 * 3600)
+    return queries
+
+
+def forget_promoted_queries(**kwargs):
+    forget(PROMOTED_QUERIES_KEY)
 
 
 def page_number(value):
@@ -152,12 +180,14 @@ def search(request):
         # The report of popular search terms counts this search, on the day Wagtail's
         # Query.add_hit would count it.
         count_search.enqueue(query, timezone.now().date().isoformat())
-        picks = (
-            SearchPromotion.objects.filter(query__query_string=normalise_query_string(query))
-            .select_related("page")
-            .order_by("sort_order")
-        )
-        promoted = [pick for pick in picks if pick.page.live]
+        query_string = normalise_query_string(query)
+        if query_string in promoted_queries():
+            picks = (
+                SearchPromotion.objects.filter(query__query_string=query_string)
+                .select_related("page")
+                .order_by("sort_order")
+            )
+            promoted = [pick for pick in picks if pick.page.live]
 
     paginator = results.paginator
     context.update(

@@ -168,6 +168,18 @@ def test_the_count_leaves_out_what_visitors_may_not_see(client, posts, site_tree
     assert found(q="niche", year="2015") == ("1 post found from 2015.", visible[:1])
 
 
+def test_promoted_results_follow_the_editors(client, posts):
+    def promoted():
+        page = soup(client.get("/search/", {"q": "Niche"}))
+        return [a.get_text() for a in page.select(".promoted a")]
+
+    assert promoted() == []
+    pick = SearchPromotion.objects.create(query=Query.get("niche"), page=posts["titled"])
+    assert promoted() == ["The niche"]
+    pick.delete()
+    assert promoted() == []
+
+
 def test_the_index_follows_publish_and_unpublish(client, posts, site_tree):
     post = make_post(site_tree.blog, "Zeppelins", body="<p>Airships.</p>")
     assert titles(client, q="zeppelins") == ["Zeppelins"]
