@@ -20,8 +20,17 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def tag_url(context, blog_index, tag):
-    """The URL of a tag's archive on the given blog index."""
-    return blog_index.tag_url(tag, context.get("request"))
+    """The URL of a tag's archive on the given blog index, worked out once a request:
+    a page of search results or of a listing links the same tags many times over
+    (each costs the blog's URL and a reverse of its route)."""
+    request = context.get("request")
+    if request is None:
+        return blog_index.tag_url(tag)
+    known = request.__dict__.setdefault("_blog_tag_urls", {})
+    key = (blog_index.pk, tag.slug)
+    if key not in known:
+        known[key] = blog_index.tag_url(tag, request)
+    return known[key]
 
 
 @register.filter
