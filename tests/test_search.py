@@ -147,8 +147,8 @@ def test_drafts_private_and_scheduled_posts_never_appear(client, posts, site_tre
 def test_the_count_leaves_out_what_visitors_may_not_see(client, posts, site_tree):
     # Hidden in every way: a draft, a private post, a scheduled one, an unpublished
     # one, and one under a private page (the `posts` fixture holds a draft and a
-    # private post already). The count comes from the ranking query, the titles from loading
-    # the page of results: both must leave them out.
+    # private post already). The count comes from the ranking query, the titles from
+    # loading the page of results: both must leave them out.
     scheduled = make_post(site_tree.blog, "Future niche", live=False)
     scheduled.go_live_at = timezone.now() + datetime.timedelta(days=1)
     scheduled.save_revision().publish()
