@@ -189,10 +189,16 @@ def first_of_type(pages, page_class):
     return None
 
 
+def forget_cached(key):
+    """Drop a cached value now and again once the current transaction commits: a request
+    served in between would otherwise cache what the transaction is changing."""
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 def forget():
     """Build the lookups again on next use (now, and once the current transaction commits)."""
-    cache.delete(MADE)
-    transaction.on_commit(lambda: cache.delete(MADE))
+    forget_cached(MADE)
 
 
 def page_saved(sender, instance, created=False, **kwargs):

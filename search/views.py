@@ -5,7 +5,6 @@ import re
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -16,6 +15,7 @@ from wagtail.search.utils import normalise_query_string
 
 from blog.comments import attach_response_counts
 from blog.models import BlogPostPage, BlogPostTag, BlogTag, attach_tags
+from home.site_lookups import forget_cached
 
 from .backends import leaving_out
 from .highlight import post_text, snippet, terms_pattern
@@ -63,25 +63,18 @@ def filter_choices():
     published, unpublished or deleted, or a tag renamed (search/apps.py forgets them
     then), so they are kept in the cache rather than counted over every post on every
     search."""
-    choices = cache.get(FILTER_CHOICES_KEY)
-    if choices is None:
-        choices = {
+    return cache.get_or_set(
+        FILTER_CHOICES_KEY,
+        lambda: {
             "years": list(visible_posts().dates("date", "year", order="DESC")),
             "tags": list(popular_tags(20)),
-        }
-        cache.set(FILTER_CHOICES_KEY, choices, timeout=24 * 3600)
-    return choices
-
-
-def forget(key):
-    """Drop a cached copy now and again once the current transaction commits: a search
-    made in between would otherwise cache what the transaction is changing."""
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+        },
+        timeout=24 * 3600,
+    )
 
 
 def forget_filter_choices(**kwargs):
-    forget(FILTER_CHOICES_KEY)
+    forget_cached(FILTER_CHOICES_KEY)
 
 
 PROMOTED_QUERIES_KEY = "search:promoted-queries"
@@ -91,17 +84,15 @@ def promoted_queries():
     """The searches (normalised) that editors gave promoted results. Most searches have
     none, so a search asks the database for its promotions only when it is one of
     these; search/apps.py forgets them when a promotion is saved or deleted."""
-    queries = cache.get(PROMOTED_QUERIES_KEY)
-    if queries is None:
-        queries = set(
-            SearchPromotion.objects.values_list("query__query_string", flat=True).distinct()
-        )
-        cache.set(PROMOTED_QUERIES_KEY, queries, timeout=24 * 3600)
-    return queries
+    return cache.get_or_set(
+        PROMOTED_QUERIES_KEY,
+        lambda: set(SearchPromotion.objects.values_list("query__query_string", flat=True)),
+        timeout=24 * 3600,
+    )
 
 
 def forget_promoted_queries(**kwargs):
-    forget(PROMOTED_QUERIES_KEY)
+    forget_cached(PROMOTED_QUERIES_KEY)
 
 
 def page_number(value):
