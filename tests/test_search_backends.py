@@ -7,7 +7,7 @@ from wagtail.search.backends import get_search_backend
 
 from blog.models import BlogPostPage
 from search.backends import SearchBackend
-from tests.builders import make_post
+from tests.builders import make_post, publish
 
 
 def stock_backend():
@@ -100,3 +100,67 @@ def test_sqlite_runs_the_full_text_match_once(corpus):
             plan = cursor.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
         steps = [row[-1] for row in plan if "wagtailsearch" in row[-1] or "U0" in row[-1]]
         assert "VIRTUAL TABLE" in steps[0], plan
+
+
+def index_writes():
+    """Index entries inserted and updated so far by this test's transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_tup_ins, n_tup_upd FROM pg_stat_xact_user_tables "
+            "WHERE relname = 'wagtailsearch_indexentry'"
+        )
+        return cursor.fetchone() or (0, 0)
+
+
+def title_weights():
+    """Each entry's title length (in words) and title weight, by object id."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT object_id, length(title), title_norm FROM wagtailsearch_indexentry")
+        return {object_id: (length, weight) for object_id, length, weight in cursor.fetchall()}
+
+
+def wagtails_weight(weights, object_id):
+    """Wagtail's title weight: the average title length over the entry's own."""
+    lengths = [length for length, _weight in weights.values() if length]
+    return sum(lengths) / len(lengths) / weights[object_id][0]
+
+
+@pytest.mark.postgres
+def test_each_index_entry_is_written_once_and_only_when_it_changes(site_tree):
+    for n in range(6):
+        make_post(site_tree.blog, f"Notes {n}" if n % 2 else f"A much longer title number {n}")
+    inserted, updated = index_writes()
+
+    post = make_post(site_tree.blog, "Marketing for micro experts")
+    # One insert, no second write of the title weight (Wagtail's add_items updates
+    # every new entry once more, which leaves the table half free space).
+    assert index_writes() == (inserted + 1, updated)
+    weights = title_weights()
+    assert weights[str(post.pk)][1] == pytest.approx(wagtails_weight(weights, str(post.pk)))
+
+    # Publishing it again unchanged writes nothing; a new title rewrites its entry once.
+    publish(post)
+    assert index_writes() == (inserted + 1, updated)
+    post.title = "Marketing"
+    publish(post)
+    assert index_writes() == (inserted + 1, updated + 1)
+    weights = title_weights()
+    assert weights[str(post.pk)] == (1, pytest.approx(wagtails_weight(weights, str(post.pk))))
+
+    # update_index's final refresh gives every entry Wagtail's weight, then has
+    # nothing left to write; Wagtail's own refresh finds nothing to change.
+    index = get_search_backend().get_index_for_model(BlogPostPage)
+    index._refresh_title_norms(full=True)
+    weights = title_weights()
+    for object_id, (length, weight) in weights.items():
+        if length:
+            assert weight == pytest.approx(wagtails_weight(weights, object_id))
+    written = index_writes()
+    index._refresh_title_norms(full=True)
+    assert index_writes() == written
+    from modelsearch.backends.database.postgres.postgres import PostgresIndex
+
+    PostgresIndex._refresh_title_norms(index, full=True)
+    assert title_weights() == {
+        key: (length, pytest.approx(weight)) for key, (length, weight) in weights.items()
+    }
