@@ -268,6 +268,21 @@ def memory_kb(pid):
     }
 
 
+def gunicorn_arguments(workers, port):
+    """What the bench runs gunicorn with (and records in the results file)."""
+    return [
+        "--config",
+        "config/gunicorn.py",
+        "config.wsgi",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
+
+
 class Gunicorn:
     """`gunicorn --config config/gunicorn.py config.wsgi` on 127.0.0.1:port with sync
     workers, in its own session."""
@@ -277,20 +292,7 @@ class Gunicorn:
         self.process = None
 
     def start(self):
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            "config/gunicorn.py",
-            "config.wsgi",
-            "--workers",
-            str(self.workers),
-            "--worker-class",
-            "sync",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-        ]
+        command = [sys.executable, "-m", "gunicorn", *gunicorn_arguments(self.workers, self.port)]
         with open(self.log_path, "ab") as log:
             # Its own session: Ctrl-C reaches this script, which stops gunicorn itself.
             self.process = subprocess.Popen(
@@ -876,9 +878,7 @@ def benchmark(options, context, command):
             "database": context["database_name"],
             "cache": context["cache"],
             "REDIS_URL": context["env"].get("REDIS_URL"),
-            "gunicorn": "--config config/gunicorn.py config.wsgi "
-            f"--workers {options.workers} --worker-class sync "
-            f"--bind 127.0.0.1:{context['port']}",
+            "gunicorn": " ".join(gunicorn_arguments(options.workers, context["port"])),
             "wrk": wrk_line,
             "warm_up_requests_per_url": options.warm,
             "static_url_from": context.get("static_source"),
