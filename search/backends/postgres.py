@@ -159,7 +159,8 @@ class PostgresIndex(postgres.PostgresIndex):
                 vectors.append(sql)
                 params.extend(value_params)
             params.extend((indexer.title_text, indexer.body_text))
-            rows.append(f"(%s, %s, {', '.join(vectors)}, %s, %s)")
+            # Typed here: a VALUES list takes its column types from what it holds.
+            rows.append(f"(%s::integer, %s::text, {', '.join(vectors)}, %s::text, %s::text)")
         columns = "title, autocomplete, body, title_norm, title_text, body_text"
         with self.write_connection.cursor() as cursor:
             cursor.execute(
