@@ -161,7 +161,12 @@ class PostgresIndex(postgres.PostgresIndex):
             params.extend((indexer.title_text, indexer.body_text))
             # Typed here: a VALUES list takes its column types from what it holds.
             rows.append(f"(%s::integer, %s::text, {', '.join(vectors)}, %s::text, %s::text)")
-        columns = "title, autocomplete, body, title_norm, title_text, body_text"
+        # The columns an entry's write sets, as written, as proposed and as they stand.
+        names = ("title", "autocomplete", "body", "title_norm", "title_text", "body_text")
+        columns, proposed, standing = (
+            ", ".join(f"{prefix}{name}" for name in names)
+            for prefix in ("", "EXCLUDED.", "existing.")
+        )
         with self.write_connection.cursor() as cursor:
             cursor.execute(
                 f"""
@@ -185,12 +190,8 @@ class PostgresIndex(postgres.PostgresIndex):
                     entry.title_text, entry.body_text
                 FROM entry, average
                 ON CONFLICT (content_type_id, object_id) DO UPDATE
-                SET ({columns}) = ROW(EXCLUDED.title, EXCLUDED.autocomplete, EXCLUDED.body,
-                    EXCLUDED.title_norm, EXCLUDED.title_text, EXCLUDED.body_text)
-                WHERE (existing.title, existing.autocomplete, existing.body,
-                    existing.title_norm, existing.title_text, existing.body_text)
-                IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.autocomplete, EXCLUDED.body,
-                    EXCLUDED.title_norm, EXCLUDED.title_text, EXCLUDED.body_text)
+                SET ({columns}) = ROW({proposed})
+                WHERE ({standing}) IS DISTINCT FROM ({proposed})
                 """,
                 params,
             )
