@@ -23,6 +23,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from home.compiled_queries import CompiledQuery
 from home.site_lookups import PublicFromLookups, RestrictionsFromLookups
 
 from .blocks import BodyBlock
@@ -81,8 +82,26 @@ def attach_tags(posts):
     for link in links.select_related("tag"):
         tags[link.content_object_id].append(link.tag)
     for post in posts:
-        post.tag_list = sorted(tags[post.pk], key=lambda tag: tag.name.lower())
+        post.tag_list = in_name_order(tags[post.pk])
     return posts
+
+
+def in_name_order(tags):
+    return sorted(tags, key=lambda tag: tag.name.lower())
+
+
+# A post's tags, for its own page (compiled once: home/compiled_queries.py).
+TAGS_OF_POST = CompiledQuery(
+    lambda post_id: BlogTag.objects.filter(tagged_posts__content_object_id=post_id)
+)
+
+# A post under a blog (path, depth) with its author, by slug: the query of every post
+# page, compiled once (home/compiled_queries.py). Slugs are unique among siblings.
+POST_BY_SLUG = CompiledQuery(
+    lambda blog_path, depth, slug: BlogPostPage.objects.filter(
+        path__startswith=blog_path, depth=depth, slug=slug
+    ).select_related("author")[:1]
+)
 
 
 class BlogIndexPage(RestrictionsFromLookups, RoutablePageMixin, Page):
@@ -107,15 +126,12 @@ class BlogIndexPage(RestrictionsFromLookups, RoutablePageMixin, Page):
             try:
                 self.resolve_subpage("/" + "/".join(path_components) + "/")
             except Http404:
-                post = (
-                    BlogPostPage.objects.child_of(self)
-                    .select_related("author")
-                    .filter(slug=path_components[0])
-                    .first()
-                )
-                if post is not None:
+                found = POST_BY_SLUG(path_components[0], constants=(self.path, self.depth + 1))
+                if found:
+                    post = found[0]
                     post._cached_parent_obj = self
                     post.blog_index = self
+                    post.served_as_saved = True
                     return post.route(request, path_components[1:])
         return super().route(request, path_components)
 
@@ -322,6 +338,9 @@ class BlogPostPage(RestrictionsFromLookups, RoutablePageMixin, Page):
         default=True,
         help_text="Email this post to confirmed subscribers when it is first published.",
     )
+    # Set when the post is loaded to be served at its address (BlogIndexPage.route), as
+    # saved: not a preview.
+    served_as_saved = False
 
     content_panels = [
         *Page.content_panels,
@@ -374,7 +393,10 @@ class BlogPostPage(RestrictionsFromLookups, RoutablePageMixin, Page):
     @cached_property
     def tag_list(self):
         """Tags in name order (a listing sets them for all its posts: attach_tags)."""
-        return sorted(self.tags.all(), key=lambda tag: tag.name.lower())
+        if self.served_as_saved:
+            return in_name_order(TAGS_OF_POST(self.pk))
+        # A preview's tags are the draft's, held in memory by the tag manager.
+        return in_name_order(self.tags.all())
 
     def get_meta_description(self):
         return self.search_description or self.summary
