@@ -132,6 +132,14 @@ def post_responses(post):
     return responses_to(ContentType.objects.get_for_model(post).pk, str(post.pk))
 
 
+def responses_in_order(post, held_ids=()):
+    """The post's approved responses, and the visitor's own held ones, in reading order."""
+    visible = post_responses(post).filter(is_public=True)
+    if held_ids:
+        visible = visible | post_responses(post).filter(pk__in=held_ids, is_public=False)
+    return visible.order_by("thread_id", "order")
+
+
 def responses_to(content_type_id, object_pk):
     return XtdComment.norel_objects.filter(
         content_type_id=content_type_id, object_pk=object_pk, is_removed=False
@@ -204,14 +212,12 @@ def response_page(post, number=1, held_ids=()):
     response of most posts, or else the whole first page. Any other page (or a first
     page of threads too long for those rows) takes two: the light rows of all, to
     number them and cut pages, then the page's own rows."""
-    visible = post_responses(post).filter(is_public=True)
-    if held_ids:
-        visible = visible | post_responses(post).filter(pk__in=held_ids, is_public=False)
-    in_order = visible.order_by("thread_id", "order")
     per_page = settings.BLOG_RESPONSES_PER_PAGE
+    in_order = None  # the queryset, built only when the compiled query will not do
     page_rows = None
     if number <= 1:
         if held_ids:
+            in_order = responses_in_order(post, held_ids)
             first_rows = list(
                 in_order.annotate(**ROW_TOTALS).values_list(*SHOWN_FIELDS, *ROW_TOTALS, named=True)[
                     : per_page * 4
@@ -229,6 +235,8 @@ def response_page(post, number=1, held_ids=()):
             page_rows = first_rows
             count, thread_total = first_rows[0].approved_in_all, first_rows[0].threads_in_all
     if page_rows is None:
+        if in_order is None:
+            in_order = responses_in_order(post, held_ids)
         light = in_order.values_list("pk", "thread_id", "parent_id", "is_public", named=True)
         numbers, threads, count = reading_order(light)
         thread_total = len(threads)

@@ -59,6 +59,7 @@ def response_items(context, nodes):
     author_id = getattr(context.get("page"), "author_id", None)
     replies_open = context.get("responses_open")
     max_level = context.get("max_reply_level", 0)
+    zone, language = timezone.get_current_timezone_name(), get_language()
 
     def item(node):
         comment = node.comment
@@ -88,7 +89,7 @@ def response_items(context, nodes):
             f'<span class="response__number">{int(node.number)}.</span> '
             f'<cite class="response__author" id="comment-{pk}-author">{cited}</cite> Says: '
             f'<a class="response__permalink" href="#comment-{pk}">'
-            f"{response_time(comment.submit_date)}</a>"
+            f"{response_time(comment.submit_date, zone, language)}</a>"
             f"</header>{HELD_NOTE if node.held else ''}"
             f'<div class="response__text">{response_text(comment.comment)}</div>{reply}'
             f"</article>{children}</li>"
@@ -110,15 +111,12 @@ def _response_html(text):
     return linebreaks_filter(urlize(text, autoescape=True), autoescape=True)
 
 
-def response_time(value):
-    """When a response was written, as <time>: "November 26th, 2026 at 2:49 a.m."."""
-    return _response_time(value, timezone.get_current_timezone_name(), get_language())
-
-
 # Formatting dates is the next slowest step of a page of responses; a response's time
-# never changes, so each is formatted once per process (for each time zone and language).
+# never changes, so each is formatted once per process (for each time zone and language,
+# which the caller looks up once for the page).
 @functools.lru_cache(maxsize=4096)
-def _response_time(value, zone, language):
+def response_time(value, zone, language):
+    """When a response was written, as <time>: "November 26th, 2026 at 2:49 a.m."."""
     local = timezone.localtime(value)
     return format_html(
         '<time datetime="{}">{}</time>',
