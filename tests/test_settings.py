@@ -74,6 +74,46 @@ def test_database_url_selects_the_database():
         assert chosen.stdout.split() == ["django.db.backends.postgresql", "blog"]
 
 
+def test_postgresql_sessions_price_random_reads_for_ssds_unless_told_otherwise():
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(repr(settings.DATABASES['default'].get('OPTIONS', {}).get('options')))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "POSTGRES_RANDOM_PAGE_COST"}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
+
+    def options(url, **extra):
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={**env, "DATABASE_URL": url, **extra},
+            capture_output=True,
+            text=True,
+        )
+        return result.stdout.strip() or result.stderr
+
+    postgres = "postgres://blog@db.example.com:5432/blog"
+    assert options(postgres) == "'-c random_page_cost=1.1'"
+    # A value in DATABASE_URL comes after, so it wins; empty keeps the server's own.
+    assert options(postgres + "?options=-c%20random_page_cost%3D2") == (
+        "'-c random_page_cost=1.1 -c random_page_cost=2'"
+    )
+    assert options(postgres, POSTGRES_RANDOM_PAGE_COST="") == "None"
+    assert options("sqlite:///tmp/blog.sqlite3") == "None"
+    assert "POSTGRES_RANDOM_PAGE_COST must be a number, not 'fast'" in options(
+        postgres, POSTGRES_RANDOM_PAGE_COST="fast"
+    )
+
+
+@pytest.mark.postgres
+def test_the_database_session_uses_the_random_page_cost(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone() == ("1.1",)
+
+
 def test_redis_url_selects_the_shared_cache():
     code = (
         "import django; django.setup(); from django.conf import settings; "
