@@ -365,3 +365,79 @@ def test_form_markup_matches_djangos_templates(post, data):
     assert len(ours) == 11
     if data and data["name"].startswith("Ann"):
         assert any('value="Ann &quot;&lt;b&gt;&amp;amp;&lt;/b&gt;"' in html for html, _ in ours)
+
+
+# The loop includes/response_form.html had before response_fields (blog_tags) took its
+# place: the tag must read as this did.
+FIELDS_LOOP = """{% for field in form.hidden_fields %}{{ field }}{% endfor %}
+{% if form.reply_to.errors %}
+<p class="field-error" role="alert">{{ form.reply_to.errors|join:" " }}</p>
+{% endif %}
+{% for field in form.visible_fields %}
+    {% if field.name == "honeypot" %}
+        <p class="honeypot" hidden>{{ field.label_tag }} {{ field }}</p>
+    {% elif field.name == "followup" %}
+        <p class="field field--checkbox">{{ field }} {{ field.label_tag }}</p>
+    {% else %}
+        <p class="field{% if field.errors %} field--error{% endif %}">
+            {{ field.label_tag }}
+            {% if field.errors %}
+            <span class="field-error" id="{{ field.auto_id }}-error">
+            {{ field.errors|join:" " }}</span>
+            {% endif %}
+            {{ field }}
+        </p>
+    {% endif %}
+{% endfor %}"""
+
+
+def markup_as_read(html):
+    """Each element with its attributes and its own text, whitespace aside."""
+    from bs4 import BeautifulSoup
+
+    return [
+        (
+            element.name,
+            sorted(
+                (name, " ".join(v) if isinstance(v, list) else v)
+                for name, v in element.attrs.items()
+            ),
+            " ".join(element.find_all(string=True, recursive=False)).split(),
+        )
+        for element in BeautifulSoup(html, "html.parser").find_all(True)
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"name": "", "email": "not an address", "url": "javascript:alert(1)", "comment": ""},
+        {
+            "name": 'Ann "<b>&amp;</b>',
+            "email": "ann@example.com",
+            "url": "http://example.com/?a=1&b=<2>",
+            "comment": "<script>alert('x')</script>\n\nTwo & three",
+            "followup": "on",
+            "honeypot": "filled",
+            "reply_to": "not a number",
+        },
+    ],
+    ids=["blank", "errors", "markup and a bad reply"],
+)
+def test_response_fields_read_as_the_template_loop_did(post, data):
+    from django.template import Context, Template
+
+    from blog.comments import ResponseForm
+    from blog.templatetags.blog_tags import response_fields
+
+    form = ResponseForm(post, data=data)
+    if data is not None:
+        assert not form.is_valid()
+    ours = str(response_fields(form))
+    theirs = Template(FIELDS_LOOP).render(Context({"form": form}))
+    assert markup_as_read(ours) == markup_as_read(theirs)
+    assert len(markup_as_read(ours)) > 15
+    if data and data["name"].startswith("Ann"):
+        assert "&lt;script&gt;" in ours and "<script>" not in ours
+        assert 'class="field-error" role="alert"' in ours  # the bad reply's error
