@@ -55,42 +55,37 @@ def test_check_deploy_is_clean_with_the_environment_set(secret_key):
     assert "no issues" in result.stdout
 
 
+def dev_settings(expression, **env):
+    """`expression` printed by a fresh process on the dev settings, with `env` over the
+    test run's environment (None unsets a variable): its output, or else its errors."""
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev", **env}
+    code = f"import django; django.setup(); from django.conf import settings; print({expression})"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={key: value for key, value in environment.items() if value is not None},
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip() or result.stderr
+
+
 def test_database_url_selects_the_database():
-    code = (
-        "import django, os; django.setup(); from django.conf import settings; "
-        "print(settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['NAME'])"
-    )
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
-    default = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    assert default.stdout.split() == ["django.db.backends.sqlite3", str(ROOT / "db.sqlite3")]
+    database = "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['NAME']"
+    default = dev_settings(database, DATABASE_URL=None)
+    assert default.split() == ["django.db.backends.sqlite3", str(ROOT / "db.sqlite3")]
     for scheme in ("postgres", "postgresql"):
-        env["DATABASE_URL"] = f"{scheme}://blog@db.example.com:5432/blog"
-        chosen = subprocess.run(
-            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
-        )
-        assert chosen.stdout.split() == ["django.db.backends.postgresql", "blog"]
+        chosen = dev_settings(database, DATABASE_URL=f"{scheme}://blog@db.example.com:5432/blog")
+        assert chosen.split() == ["django.db.backends.postgresql", "blog"]
 
 
 def test_postgresql_sessions_price_random_reads_for_ssds_unless_told_otherwise():
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "print(repr(settings.DATABASES['default'].get('OPTIONS', {}).get('options')))"
-    )
-    env = {k: v for k, v in os.environ.items() if k != "POSTGRES_RANDOM_PAGE_COST"}
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
-
-    def options(url, **extra):
-        result = subprocess.run(
-            [sys.executable, "-c", code],
-            cwd=ROOT,
-            env={**env, "DATABASE_URL": url, **extra},
-            capture_output=True,
-            text=True,
+    def options(url, cost=None):
+        return dev_settings(
+            "repr(settings.DATABASES['default'].get('OPTIONS', {}).get('options'))",
+            DATABASE_URL=url,
+            POSTGRES_RANDOM_PAGE_COST=cost,
         )
-        return result.stdout.strip() or result.stderr
 
     postgres = "postgres://blog@db.example.com:5432/blog"
     assert options(postgres) == "'-c random_page_cost=1.1'"
@@ -98,11 +93,9 @@ def test_postgresql_sessions_price_random_reads_for_ssds_unless_told_otherwise()
     assert options(postgres + "?options=-c%20random_page_cost%3D2") == (
         "'-c random_page_cost=1.1 -c random_page_cost=2'"
     )
-    assert options(postgres, POSTGRES_RANDOM_PAGE_COST="") == "None"
+    assert options(postgres, cost="") == "None"
     assert options("sqlite:///tmp/blog.sqlite3") == "None"
-    assert "POSTGRES_RANDOM_PAGE_COST must be a number, not 'fast'" in options(
-        postgres, POSTGRES_RANDOM_PAGE_COST="fast"
-    )
+    assert "POSTGRES_RANDOM_PAGE_COST must be a number, not 'fast'" in options(postgres, "fast")
 
 
 @pytest.mark.postgres
