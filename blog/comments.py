@@ -129,21 +129,27 @@ class ResponseNode:
 
 
 def post_responses(post):
-    return responses_to(ContentType.objects.get_for_model(post).pk, str(post.pk))
+    return responses_to(*response_target(post))
 
 
-def responses_in_order(post, held_ids=()):
-    """The post's approved responses, and the visitor's own held ones, in reading order."""
-    visible = post_responses(post).filter(is_public=True)
-    if held_ids:
-        visible = visible | post_responses(post).filter(pk__in=held_ids, is_public=False)
-    return visible.order_by("thread_id", "order")
+def response_target(post):
+    """The content type id and object key that a post's responses are filed under."""
+    return ContentType.objects.get_for_model(post).pk, str(post.pk)
 
 
 def responses_to(content_type_id, object_pk):
     return XtdComment.norel_objects.filter(
         content_type_id=content_type_id, object_pk=object_pk, is_removed=False
     )
+
+
+def responses_in_order(content_type_id, object_pk, held_ids=()):
+    """A post's approved responses, and the visitor's own held ones, in reading order."""
+    visible = responses_to(content_type_id, object_pk).filter(is_public=True)
+    if held_ids:
+        held = responses_to(content_type_id, object_pk).filter(pk__in=held_ids, is_public=False)
+        visible = visible | held
+    return visible.order_by("thread_id", "order")
 
 
 # Each row of a post's first page also carries the totals of all its rows (window
@@ -154,15 +160,19 @@ ROW_TOTALS = {
     "threads_in_all": Window(Count("pk", filter=Q(parent_id=F("pk")))),
 }
 
-# The rows of a post's first page, up to `limit`, in reading order, with ROW_TOTALS:
-# the query nearly every post page makes, compiled once (home/compiled_queries.py).
+
+def with_row_totals(in_order, limit):
+    """The first `limit` rows of `in_order`, SHOWN_FIELDS and ROW_TOTALS."""
+    return in_order.annotate(**ROW_TOTALS).values_list(*SHOWN_FIELDS, *ROW_TOTALS, named=True)[
+        :limit
+    ]
+
+
+# The first page's rows when the visitor has no held responses: the query nearly every
+# post page makes, compiled once (home/compiled_queries.py).
 FIRST_PAGE_ROWS = CompiledQuery(
-    lambda limit, content_type_id, object_pk: (
-        responses_to(content_type_id, object_pk)
-        .filter(is_public=True)
-        .order_by("thread_id", "order")
-        .annotate(**ROW_TOTALS)
-        .values_list(*SHOWN_FIELDS, *ROW_TOTALS, named=True)[:limit]
+    lambda limit, content_type_id, object_pk: with_row_totals(
+        responses_in_order(content_type_id, object_pk), limit
     )
 )
 
@@ -213,19 +223,15 @@ def response_page(post, number=1, held_ids=()):
     page of threads too long for those rows) takes two: the light rows of all, to
     number them and cut pages, then the page's own rows."""
     per_page = settings.BLOG_RESPONSES_PER_PAGE
+    target = response_target(post)
     in_order = None  # the queryset, built only when the compiled query will not do
     page_rows = None
     if number <= 1:
         if held_ids:
-            in_order = responses_in_order(post, held_ids)
-            first_rows = list(
-                in_order.annotate(**ROW_TOTALS).values_list(*SHOWN_FIELDS, *ROW_TOTALS, named=True)[
-                    : per_page * 4
-                ]
-            )
+            in_order = responses_in_order(*target, held_ids)
+            first_rows = list(with_row_totals(in_order, per_page * 4))
         else:
-            content_type_id = ContentType.objects.get_for_model(post).pk
-            first_rows = FIRST_PAGE_ROWS(content_type_id, str(post.pk), constants=(per_page * 4,))
+            first_rows = FIRST_PAGE_ROWS(*target, constants=(per_page * 4,))
         numbers, threads, count = reading_order(first_rows)
         thread_total = len(threads)
         if not first_rows or first_rows[0].rows_in_all == len(first_rows):
@@ -236,7 +242,7 @@ def response_page(post, number=1, held_ids=()):
             count, thread_total = first_rows[0].approved_in_all, first_rows[0].threads_in_all
     if page_rows is None:
         if in_order is None:
-            in_order = responses_in_order(post, held_ids)
+            in_order = responses_in_order(*target, held_ids)
         light = in_order.values_list("pk", "thread_id", "parent_id", "is_public", named=True)
         numbers, threads, count = reading_order(light)
         thread_total = len(threads)

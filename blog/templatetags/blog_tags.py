@@ -109,8 +109,9 @@ def response_fields(form):
     calls of an uncached post. tests/test_responses_page.py checks that it reads as
     that loop did, error states and escaping included."""
     parts = [str(field) for field in form.hidden_fields()]
-    if form["reply_to"].errors:
-        parts.append(f'<p class="field-error" role="alert">{joined(form["reply_to"].errors)}</p>')
+    reply_errors = form["reply_to"].errors
+    if reply_errors:
+        parts.append(f'<p class="field-error" role="alert">{joined(reply_errors)}</p>')
     for field in form.visible_fields():
         if field.name == "honeypot":
             # Left empty by people; bots fill it and are refused.
