@@ -17,6 +17,14 @@ any of its names is ignored. A page rendered while a change is being saved start
 before that change's time, so it is never kept. The names a page may show follow from
 its address, so a hit costs one round trip to the cache. See the receivers at the end.
 
+In production a hit is answered before Django's request handling starts
+(`serve_cached_pages`, wrapped around the WSGI application in config/wsgi.py): a hit
+then costs the cache's round trip and little else, where going through Django's
+handler and middleware took longer than serving the page itself. On a miss it hands
+the request to Django with the key it looked up, and stores the page with the headers
+the whole middleware stack gave it. Without the wrapper (the test client, runserver)
+the middleware does both itself.
+
 Cached pages carry no CSRF token, because every visitor shares them. Forms on them
 post to views that check anonymous visitors' requests come from this site (the
 Origin header, see blog/comments.py `same_site_or_csrf`) and ask signed-in users for
@@ -24,18 +32,28 @@ Django's token as usual.
 """
 
 import hashlib
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.handlers.wsgi import get_path_info, get_script_name
 from django.http import HttpResponse
+from django.http.cookie import parse_cookie
 from django.utils.cache import patch_cache_control
+
+logger = logging.getLogger(__name__)
 
 ENTRY = "page-cache:entry:{}"
 CHANGED = "page-cache:changed:{}"
 SITE, LISTS = "site", "lists"
 # Other cookies that show a visitor something of their own.
 PERSONAL_COOKIES = ("held_responses", "messages")
+# What `serve_cached_pages` leaves in the WSGI environ for the middleware: the key it
+# looked up (so the middleware does not look again), and what the middleware leaves
+# for it: (when the page was made, the names it shows) if the page is to be stored.
+LOOKED_UP = "page_cache.key"
+TO_STORE = "page_cache.store"
 
 
 def changed(*names):
@@ -87,16 +105,32 @@ def remember_served_page(page, request, serve_args, serve_kwargs):
     request.page_cache_page = page
 
 
-def entry_key(request):
-    url = f"{request.get_host()}{request.get_full_path()}"
-    return ENTRY.format(hashlib.sha256(url.encode()).hexdigest())
+def entry_key(meta, path):
+    """The key of the page at `path` (the request's path, as Django reads it) for the
+    request whose WSGI variables are `meta`. The scheme and host go in as they arrived,
+    uninterpreted, so that the key can be worked out before Django reads the request:
+    a page is only ever stored for a host and scheme that Django accepted and served,
+    and a plain-HTTP request that production redirects to HTTPS has a key of its own."""
+    proxy_header = settings.SECURE_PROXY_SSL_HEADER
+    parts = [
+        meta.get("wsgi.url_scheme", ""),
+        meta.get(proxy_header[0], "") if proxy_header else "",
+        meta.get("HTTP_X_FORWARDED_HOST", ""),
+        # As Django takes the host: the server's name only when the request has none.
+        meta.get("HTTP_HOST") or f"{meta.get('SERVER_NAME', '')}:{meta.get('SERVER_PORT', '')}",
+        path,
+        meta.get("QUERY_STRING", ""),
+    ]
+    return ENTRY.format(hashlib.sha256("\n".join(parts).encode()).hexdigest())
 
 
-def cacheable_request(request):
-    if not settings.PAGE_CACHE or request.method not in ("GET", "HEAD"):
+def cacheable_request(method, cookie_header):
+    if not settings.PAGE_CACHE or method not in ("GET", "HEAD"):
         return False
-    cookies = (settings.SESSION_COOKIE_NAME, *PERSONAL_COOKIES)
-    return not any(name in request.COOKIES for name in cookies)
+    if not cookie_header:
+        return True
+    cookies = parse_cookie(cookie_header)
+    return not any(name in cookies for name in (settings.SESSION_COOKIE_NAME, *PERSONAL_COOKIES))
 
 
 def cacheable_response(request, response):
@@ -122,18 +156,33 @@ def still_fresh(entry, known):
     return len(times) == len(keys) and all(entry["made"] > t for t in times.values())
 
 
-def remember(key, made, names, response):
+def fresh_entry(key, path):
+    """The page stored under `key` if nothing it shows has changed since it was made,
+    else None. The entry and the change times it may depend on come in one round trip."""
+    found = cache.get_many([key, *(CHANGED.format(name) for name in names_for_path(path))])
+    entry = found.pop(key, None)
+    return entry if entry is not None and still_fresh(entry, found) else None
+
+
+def remember(key, made, names, headers, content):
+    """Store a page: its content and `headers`, pairs of (name, value)."""
     for name in names:
         # A change time this cache has forgotten counts as just before this page was
         # made: older entries are no longer trusted, this one is.
         cache.add(CHANGED.format(name), made - 0.001, timeout=None)
-    headers = {
+    kept = {
         name: value
-        for name, value in response.items()
+        for name, value in headers
         if name.lower() not in ("set-cookie", "content-length", "x-page-cache")
     }
-    entry = {"made": made, "shows": names, "headers": headers, "content": response.content}
+    entry = {"made": made, "shows": names, "headers": kept, "content": content}
     cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+
+
+def hit_headers(entry):
+    # Content-Length as CommonMiddleware would set it: the server then sends the page
+    # as it is, not in chunks.
+    return [*entry["headers"].items(), ("Content-Length", str(len(entry["content"])))]
 
 
 def public_cache_control(response):
@@ -147,25 +196,20 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not cacheable_request(request):
+        if not cacheable_request(request.method, request.META.get("HTTP_COOKIE")):
             return self.get_response(request)
 
-        key = entry_key(request)
-        # The entry and the change times it may depend on, in one round trip.
-        found = cache.get_many(
-            [key, *(CHANGED.format(name) for name in names_for_path(request.path))]
-        )
-        entry = found.pop(key, None)
-        if entry is not None and still_fresh(entry, found):
-            response = HttpResponse(
-                entry["content"] if request.method == "GET" else b"",
-                headers=entry["headers"],
-            )
-            # As CommonMiddleware (further in) would: the server then sends the page
-            # as it is, not in chunks.
-            response["Content-Length"] = str(len(entry["content"]))
-            response["X-Page-Cache"] = "hit"
-            return response
+        key = request.META.get(LOOKED_UP)
+        if key is None:  # not looked up before Django (see the module's docstring)
+            key = entry_key(request.META, request.path)
+            entry = fresh_entry(key, request.path)
+            if entry is not None:
+                response = HttpResponse(
+                    entry["content"] if request.method == "GET" else b"",
+                    headers=hit_headers(entry),
+                )
+                response["X-Page-Cache"] = "hit"
+                return response
 
         made = time.time()  # before rendering: see the module's docstring
         response = self.get_response(request)
@@ -174,9 +218,65 @@ class PageCacheMiddleware:
         )
         if names and request.method == "GET" and cacheable_response(request, response):
             public_cache_control(response)
-            remember(key, made, names, response)
             response["X-Page-Cache"] = "miss"
+            if LOOKED_UP in request.META:
+                # serve_cached_pages stores it, with the headers of the whole stack.
+                request.META[TO_STORE] = (made, names)
+            else:
+                remember(key, made, names, response.items(), response.content)
         return response
+
+
+def request_path(environ):
+    """The request's path as Django's WSGIRequest works it out from the environ."""
+    script_name = get_script_name(environ)
+    path_info = get_path_info(environ) or "/"
+    return f"{script_name.rstrip('/')}/{path_info.replace('/', '', 1)}"
+
+
+def serve_cached_pages(application):
+    """WSGI middleware around Django's application: answers page-cache hits before
+    Django reads the request, and stores the pages the middleware marks (see the
+    module's docstring). Requests for static files go straight to Django (whitenoise)."""
+
+    def serve(environ, start_response):
+        method = environ.get("REQUEST_METHOD", "")
+        if not cacheable_request(method, environ.get("HTTP_COOKIE")):
+            return application(environ, start_response)
+        path = request_path(environ)
+        if path.startswith(settings.STATIC_URL):
+            return application(environ, start_response)
+        key = entry_key(environ, path)
+        try:
+            entry = fresh_entry(key, path)
+        except Exception:
+            # Django's middleware will try again and answer the error its own way.
+            logger.exception("The page cache could not be read")
+            return application(environ, start_response)
+        if entry is not None:
+            start_response("200 OK", [*hit_headers(entry), ("X-Page-Cache", "hit")])
+            return [entry["content"] if method == "GET" else b""]
+
+        environ[LOOKED_UP] = key
+        sent = {}
+
+        def keep_headers(status, headers, exc_info=None):
+            sent["headers"] = headers
+            return start_response(status, headers, exc_info)
+
+        result = application(environ, keep_headers)
+        to_store = environ.get(TO_STORE)
+        if to_store is None:
+            return result
+        try:
+            content = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        remember(key, *to_store, sent["headers"], content)
+        return [content]
+
+    return serve
 
 
 def listing_urls(post):

@@ -2,6 +2,7 @@
 and the forms on cached pages."""
 
 import datetime
+import io
 
 import pytest
 from bs4 import BeautifulSoup
@@ -324,6 +325,167 @@ def test_the_cache_is_shared_through_redis(client, post, settings, committed):
         assert "Micro experts, from Redis" in text(fetch(Client(), post.url))
     finally:
         cache.clear()
+
+
+# Hits answered before Django reads the request (serve_cached_pages, config/wsgi.py) ----
+
+
+@pytest.fixture
+def wsgi(settings):
+    """GET or HEAD through the WSGI application as a server calls it: the page cache's
+    wrapper around a Django handler built for each request, so that its middleware
+    reads the test's settings as they are then. Like Django's test client, it keeps
+    the handler from closing the database connection that holds the test's
+    transaction."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    from home.page_cache import serve_cached_pages
+
+    def call(path, method="GET", scheme="http", **variables):
+        application = serve_cached_pages(WSGIHandler())
+        environ = {
+            "REQUEST_METHOD": method,
+            "SCRIPT_NAME": "",
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": "testserver",
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": scheme,
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": io.StringIO(),
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+            **variables,
+        }
+        sent = {}
+
+        def start_response(status, headers, exc_info=None):
+            sent.update(status=int(status.split()[0]), headers=dict(headers))
+
+        result = application(environ, start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        return sent["status"], sent["headers"], body
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield call
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_a_hit_is_answered_before_django_reads_the_request(wsgi, post):
+    from django.core.signals import request_started
+
+    status, first_headers, first = wsgi(post.url)
+    assert (status, first_headers["X-Page-Cache"]) == (200, "miss")
+    requests_django_read = []
+
+    def count(**kwargs):
+        requests_django_read.append(kwargs)
+
+    request_started.connect(count)
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            status, headers, body = wsgi(post.url)
+    finally:
+        request_started.disconnect(count)
+    assert (status, headers["X-Page-Cache"], body) == (200, "hit", first)
+    assert requests_django_read == [] and len(queries) == 0
+    # The headers of the whole middleware stack, security headers included.
+    for name in ("Content-Type", "X-Content-Type-Options", "Referrer-Policy", "Cache-Control"):
+        assert headers[name] == first_headers[name], name
+    assert headers["Content-Length"] == str(len(first))
+    status, headers, body = wsgi(post.url, method="HEAD")
+    assert (status, headers["X-Page-Cache"], body) == (200, "hit", b"")
+    assert headers["Content-Length"] == str(len(first))
+
+
+def test_the_server_entry_point_answers_hits_itself(post):
+    from config.wsgi import application, django_application
+
+    assert application is not django_application
+    assert application.__qualname__.startswith("serve_cached_pages")
+
+
+def test_a_change_shows_at_once_through_the_wsgi_path(wsgi, post, committed):
+    wsgi(post.url), wsgi("/blog/")
+    assert wsgi(post.url)[1]["X-Page-Cache"] == "hit"
+    post.title = "Micro experts, said again"
+    with committed(execute=True):
+        publish(post)
+    for path in (post.url, "/blog/"):
+        status, headers, body = wsgi(path)
+        assert headers["X-Page-Cache"] == "miss", path
+        assert b"Micro experts, said again" in body, path
+        assert wsgi(path)[1]["X-Page-Cache"] == "hit", path
+
+
+def test_the_wsgi_path_leaves_editors_and_personal_cookies_to_django(wsgi, post):
+    wsgi(post.url)
+    for cookie in ("sessionid=abc", "held_responses=x", "messages=y", "theme=dark; sessionid=1"):
+        status, headers, _body = wsgi(post.url, HTTP_COOKIE=cookie)
+        assert status == 200 and "X-Page-Cache" not in headers, cookie
+    assert wsgi(post.url, HTTP_COOKIE="theme=dark")[1]["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.parametrize(
+    "secure, plain",
+    [
+        ({"scheme": "https"}, {}),
+        # Behind a proxy that ends TLS and says so (production's SECURE_PROXY_SSL_HEADER).
+        ({"HTTP_X_FORWARDED_PROTO": "https"}, {"HTTP_X_FORWARDED_PROTO": "http"}),
+    ],
+)
+def test_a_page_kept_for_https_is_not_served_over_plain_http(wsgi, post, settings, secure, plain):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert wsgi(post.url, **secure)[0] == 200
+    assert wsgi(post.url, **secure)[1]["X-Page-Cache"] == "hit"
+    status, headers, _body = wsgi(post.url, **plain)
+    assert status == 301 and headers["Location"] == f"https://testserver{post.url}"
+
+
+def test_other_hosts_are_refused_as_before(wsgi, post, settings):
+    wsgi(post.url)
+    settings.ALLOWED_HOSTS = ["testserver"]
+    assert wsgi(post.url)[1]["X-Page-Cache"] == "hit"
+    assert wsgi(post.url, HTTP_HOST="elsewhere.example")[0] == 400
+
+
+def test_static_files_skip_the_page_cache(wsgi, post, monkeypatch):
+    from django.core.cache import cache
+
+    looked_up = []
+    monkeypatch.setattr(cache, "get_many", lambda keys: looked_up.append(keys) or {})
+    status, headers, body = wsgi("/static/css/site.css")
+    assert status == 200 and b"body" in body
+    assert looked_up == []
+
+
+def test_a_cache_that_cannot_be_read_still_gives_the_page(wsgi, post, monkeypatch):
+    from django.core.cache import cache
+
+    real, failures = cache.get_many, []
+
+    def first_fails(keys):
+        if not failures:
+            failures.append(keys)
+            raise ConnectionError("the cache is restarting")
+        return real(keys)
+
+    monkeypatch.setattr(cache, "get_many", first_fails)
+    status, headers, body = wsgi(post.url)
+    assert failures and status == 200 and b"Micro experts" in body
 
 
 ONE_POST_WXR = """<?xml version="1.0" encoding="UTF-8" ?>
