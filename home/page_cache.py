@@ -22,8 +22,8 @@ In production a hit is answered before Django's request handling starts
 then costs the cache's round trip and little else, where going through Django's
 handler and middleware took longer than serving the page itself. On a miss it hands
 the request to Django with the key it looked up, and stores the page with the headers
-the whole middleware stack gave it. Without the wrapper (the test client, runserver)
-the middleware does both itself.
+the whole middleware stack gave it. Without the wrapper (Django's test client, which
+calls the handler itself) the middleware does both.
 
 Cached pages carry no CSRF token, because every visitor shares them. Forms on them
 post to views that check anonymous visitors' requests come from this site (the
