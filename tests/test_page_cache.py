@@ -1,6 +1,7 @@
 """The anonymous full-page cache: hits, every way a page goes out of date, the bypasses,
 and the forms on cached pages."""
 
+import contextlib
 import datetime
 import io
 
@@ -343,8 +344,8 @@ def wsgi(settings):
 
     from home.page_cache import serve_cached_pages
 
-    def call(path, method="GET", scheme="http", **variables):
-        application = serve_cached_pages(WSGIHandler())
+    def call(path, method="GET", scheme="http", application=None, **variables):
+        application = application or serve_cached_pages(WSGIHandler())
         environ = {
             "REQUEST_METHOD": method,
             "SCRIPT_NAME": "",
@@ -383,24 +384,30 @@ def wsgi(settings):
     request_finished.connect(close_old_connections)
 
 
-def test_a_hit_is_answered_before_django_reads_the_request(wsgi, post):
+@contextlib.contextmanager
+def requests_django_reads():
+    """The requests Django's handler starts on while the block runs."""
     from django.core.signals import request_started
 
-    status, first_headers, first = wsgi(post.url)
-    assert (status, first_headers["X-Page-Cache"]) == (200, "miss")
-    requests_django_read = []
+    started = []
 
     def count(**kwargs):
-        requests_django_read.append(kwargs)
+        started.append(kwargs)
 
     request_started.connect(count)
     try:
-        with CaptureQueriesContext(connection) as queries:
-            status, headers, body = wsgi(post.url)
+        yield started
     finally:
         request_started.disconnect(count)
+
+
+def test_a_hit_is_answered_before_django_reads_the_request(wsgi, post):
+    status, first_headers, first = wsgi(post.url)
+    assert (status, first_headers["X-Page-Cache"]) == (200, "miss")
+    with requests_django_reads() as started, CaptureQueriesContext(connection) as queries:
+        status, headers, body = wsgi(post.url)
     assert (status, headers["X-Page-Cache"], body) == (200, "hit", first)
-    assert requests_django_read == [] and len(queries) == 0
+    assert started == [] and len(queries) == 0
     # The headers of the whole middleware stack, security headers included.
     for name in ("Content-Type", "X-Content-Type-Options", "Referrer-Policy", "Cache-Control"):
         assert headers[name] == first_headers[name], name
@@ -410,11 +417,13 @@ def test_a_hit_is_answered_before_django_reads_the_request(wsgi, post):
     assert headers["Content-Length"] == str(len(first))
 
 
-def test_the_server_entry_point_answers_hits_itself(post):
-    from config.wsgi import application, django_application
+def test_the_servers_entry_point_answers_hits_before_django(wsgi, post):
+    from config.wsgi import application
 
-    assert application is not django_application
-    assert application.__qualname__.startswith("serve_cached_pages")
+    assert wsgi(post.url, application=application)[1]["X-Page-Cache"] == "miss"
+    with requests_django_reads() as started:
+        status, headers, _body = wsgi(post.url, application=application)
+    assert (status, headers["X-Page-Cache"], started) == (200, "hit", [])
 
 
 def test_a_change_shows_at_once_through_the_wsgi_path(wsgi, post, committed):
