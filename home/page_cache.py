@@ -20,10 +20,10 @@ its address, so a hit costs one round trip to the cache. See the receivers at th
 Served through config/wsgi.py (gunicorn, runserver), a hit is answered before Django's
 request handling starts (`serve_cached_pages`, wrapped around the WSGI application):
 a worker then spends 310 µs of processor time on it rather than 448 (README,
-Benchmarks), close to the 269 of a static file. On a miss it hands
-the request to Django with the key it looked up, and stores the page with the headers
-the whole middleware stack gave it. Without the wrapper (Django's test client, which
-calls the handler itself) the middleware does both.
+Benchmarks), close to the 269 of a static file. On a miss it hands the request to
+Django with the key it looked up, and stores the page with the headers the whole
+middleware stack gave it. Without the wrapper (Django's test client, which calls the
+handler itself) the middleware does both.
 
 Cached pages carry no CSRF token, because every visitor shares them. Forms on them
 post to views that check anonymous visitors' requests come from this site (the

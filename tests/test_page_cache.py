@@ -332,7 +332,7 @@ def test_the_cache_is_shared_through_redis(client, post, settings, committed):
 
 
 @pytest.fixture
-def wsgi(settings):
+def wsgi():
     """GET or HEAD through the WSGI application as a server calls it: the page cache's
     wrapper around a Django handler built for each request, so that its middleware
     reads the test's settings as they are then. Like Django's test client, it keeps
