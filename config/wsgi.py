@@ -8,11 +8,9 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from home.page_cache import serve_cached_pages
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
-django_application = get_wsgi_application()
-
 # Pages in the page cache are answered before Django reads the request.
-from home.page_cache import serve_cached_pages  # noqa: E402  (needs the app loaded)
-
-application = serve_cached_pages(django_application)
+application = serve_cached_pages(get_wsgi_application())

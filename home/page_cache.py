@@ -124,12 +124,9 @@ def entry_key(meta, path):
     return ENTRY.format(hashlib.sha256("\n".join(parts).encode()).hexdigest())
 
 
-def cacheable_request(method, cookie_header):
+def cacheable_request(method, cookies):
     if not settings.PAGE_CACHE or method not in ("GET", "HEAD"):
         return False
-    if not cookie_header:
-        return True
-    cookies = parse_cookie(cookie_header)
     return not any(name in cookies for name in (settings.SESSION_COOKIE_NAME, *PERSONAL_COOKIES))
 
 
@@ -182,7 +179,11 @@ def remember(key, made, names, headers, content):
 def hit_headers(entry):
     # Content-Length as CommonMiddleware would set it: the server then sends the page
     # as it is, not in chunks.
-    return [*entry["headers"].items(), ("Content-Length", str(len(entry["content"])))]
+    return [
+        *entry["headers"].items(),
+        ("Content-Length", str(len(entry["content"]))),
+        ("X-Page-Cache", "hit"),
+    ]
 
 
 def public_cache_control(response):
@@ -196,7 +197,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not cacheable_request(request.method, request.META.get("HTTP_COOKIE")):
+        if not cacheable_request(request.method, request.COOKIES):
             return self.get_response(request)
 
         key = request.META.get(LOOKED_UP)
@@ -204,12 +205,10 @@ class PageCacheMiddleware:
             key = entry_key(request.META, request.path)
             entry = fresh_entry(key, request.path)
             if entry is not None:
-                response = HttpResponse(
+                return HttpResponse(
                     entry["content"] if request.method == "GET" else b"",
                     headers=hit_headers(entry),
                 )
-                response["X-Page-Cache"] = "hit"
-                return response
 
         made = time.time()  # before rendering: see the module's docstring
         response = self.get_response(request)
@@ -241,7 +240,7 @@ def serve_cached_pages(application):
 
     def serve(environ, start_response):
         method = environ.get("REQUEST_METHOD", "")
-        if not cacheable_request(method, environ.get("HTTP_COOKIE")):
+        if not cacheable_request(method, parse_cookie(environ.get("HTTP_COOKIE", ""))):
             return application(environ, start_response)
         path = request_path(environ)
         if path.startswith(settings.STATIC_URL):
@@ -254,7 +253,7 @@ def serve_cached_pages(application):
             logger.exception("The page cache could not be read")
             return application(environ, start_response)
         if entry is not None:
-            start_response("200 OK", [*hit_headers(entry), ("X-Page-Cache", "hit")])
+            start_response("200 OK", hit_headers(entry))
             return [entry["content"] if method == "GET" else b""]
 
         environ[LOOKED_UP] = key

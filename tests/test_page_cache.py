@@ -3,7 +3,6 @@ and the forms on cached pages."""
 
 import contextlib
 import datetime
-import io
 
 import pytest
 from bs4 import BeautifulSoup
@@ -341,29 +340,22 @@ def wsgi():
     from django.core.handlers.wsgi import WSGIHandler
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
+    from django.test import RequestFactory
 
     from home.page_cache import serve_cached_pages
 
     def call(path, method="GET", scheme="http", application=None, **variables):
         application = application or serve_cached_pages(WSGIHandler())
-        environ = {
-            "REQUEST_METHOD": method,
-            "SCRIPT_NAME": "",
-            "PATH_INFO": path,
-            "QUERY_STRING": "",
-            "SERVER_NAME": "testserver",
-            "SERVER_PORT": "80",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "HTTP_HOST": "testserver",
-            "wsgi.version": (1, 0),
-            "wsgi.url_scheme": scheme,
-            "wsgi.input": io.BytesIO(),
-            "wsgi.errors": io.StringIO(),
-            "wsgi.multithread": False,
-            "wsgi.multiprocess": True,
-            "wsgi.run_once": False,
-            **variables,
-        }
+        environ = (
+            RequestFactory()
+            .generic(
+                method,
+                path,
+                secure=scheme == "https",
+                **{"SERVER_PORT": "80", "HTTP_HOST": "testserver", **variables},
+            )
+            .environ
+        )
         sent = {}
 
         def start_response(status, headers, exc_info=None):
