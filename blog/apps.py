@@ -6,8 +6,6 @@ class BlogConfig(AppConfig):
     name = "blog"
 
     def ready(self):
-        from wagtail.signals import page_published
+        from .signal_handlers import register_signal_handlers
 
-        from .subscriptions import on_page_published
-
-        page_published.connect(on_page_published, dispatch_uid="blog.email_new_post")
+        register_signal_handlers()

@@ -10,6 +10,7 @@ import datetime
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.syndication.views import Feed
 from django.http import Http404, JsonResponse
@@ -20,8 +21,14 @@ from django.utils.html import escape
 from django_comments_xtd.models import XtdComment
 from wagtail.models import Site
 
-from .comments import response_page_numbers, response_path
-from .models import BlogPostPage, BlogTag, attach_tags
+from .responses.threads import response_page_numbers, response_path
+from .tagging import BlogTag, attach_tags
+
+
+def post_model():
+    # Named, not imported: the page models import this module for their feed routes.
+    return apps.get_model("blog", "BlogPostPage")
+
 
 # kind: (MIME type, label); RSS first, as the feed readers expect by default.
 POST_FEED_FORMATS = {
@@ -266,7 +273,7 @@ class ResponsesFeed(Feed):
 
     def responses(self):
         return XtdComment.norel_objects.filter(
-            content_type=ContentType.objects.get_for_model(BlogPostPage),
+            content_type=ContentType.objects.get_for_model(post_model()),
             is_public=True,
             is_removed=False,
         ).order_by("-submit_date")
@@ -275,7 +282,8 @@ class ResponsesFeed(Feed):
         responses = list(self.responses_for(page)[: self.limit])
         # The posts' titles and URLs in one query, not one a response.
         posts = (
-            BlogPostPage.objects.live()
+            post_model()
+            .objects.live()
             .public()
             .in_bulk([int(response.object_pk) for response in responses])
         )

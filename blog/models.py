@@ -2,7 +2,6 @@
 
 import calendar
 import datetime
-from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,21 +12,36 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
-from modelcluster.fields import ParentalKey
-from taggit.models import ItemBase, TagBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
-from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from home.compiled_queries import CompiledQuery
-from home.site_lookups import PublicFromLookups, RestrictionsFromLookups
+from pagecache.snapshot import PublicFromSnapshot, RestrictionsFromSnapshot
+from pagecache.tags import SITE, page_path, path_tag
 
 from .blocks import BodyBlock
-from .comments import attach_response_counts
+from .feeds import (
+    LatestPostsFeed,
+    LatestResponsesFeed,
+    PostResponsesFeed,
+    serve_posts_feed,
+)
+from .responses import threads
+from .responses.forms import ResponseForm
+from .responses.held import held_ids_from
+from .responses.models import CommentSettings, ReplyNotice
+from .responses.threads import attach_response_counts
+from .tagging import BlogPostTag, BlogTag, attach_tags, in_name_order
+
+# Models of this app defined beside the modules that use them.
+__all__ = ["BlogPostTag", "BlogTag", "CommentSettings", "ReplyNotice"]
+
+# The cache tag of every page that lists posts (home, the index, archives, feeds,
+# New Here?, the sitemap): a post's publication or responses make them stale.
+POSTS_TAG = "posts"
 
 
 def nearest_page(paginator, number):
@@ -43,68 +57,7 @@ def nearest_page(paginator, number):
     return paginator.page(min(max(number, 1), paginator.num_pages))
 
 
-class BlogTag(TagBase):
-    """A tag editors manage under Snippets and pick on posts."""
-
-    slug = models.SlugField(
-        unique=True,
-        max_length=100,
-        allow_unicode=True,
-        blank=True,
-        help_text="The tag's address: /blog/tag/<slug>/. Made from the name when left empty.",
-    )
-    description = models.TextField(
-        blank=True, help_text="Shown at the top of the tag's archive page."
-    )
-
-    class Meta:
-        verbose_name = "tag"
-        verbose_name_plural = "tags"
-        ordering = ["name"]
-
-
-class BlogPostTag(ItemBase):
-    tag = models.ForeignKey(BlogTag, related_name="tagged_posts", on_delete=models.CASCADE)
-    content_object = ParentalKey(
-        "blog.BlogPostPage", related_name="tagged_items", on_delete=models.CASCADE
-    )
-
-
-def attach_tags(posts):
-    """Set each post's `tag_list` for a listing with one query. Taggit's prefetch,
-    through modelcluster's manager, takes twice as long (2.9 against 1.4 ms for ten
-    posts)."""
-    posts = list(posts)
-    if not posts:
-        return posts
-    tags = defaultdict(list)
-    links = BlogPostTag.objects.filter(content_object_id__in=[post.pk for post in posts])
-    for link in links.select_related("tag"):
-        tags[link.content_object_id].append(link.tag)
-    for post in posts:
-        post.tag_list = in_name_order(tags[post.pk])
-    return posts
-
-
-def in_name_order(tags):
-    return sorted(tags, key=lambda tag: tag.name.lower())
-
-
-# A post's tags, for its own page (compiled once: home/compiled_queries.py).
-TAGS_OF_POST = CompiledQuery(
-    lambda post_id: BlogTag.objects.filter(tagged_posts__content_object_id=post_id)
-)
-
-# A post under a blog (path, depth) with its author, by slug: the query of every post
-# page, compiled once (home/compiled_queries.py). Slugs are unique among siblings.
-POST_BY_SLUG = CompiledQuery(
-    lambda blog_path, depth, slug: BlogPostPage.objects.filter(
-        path__startswith=blog_path, depth=depth, slug=slug
-    ).select_related("author")[:1]
-)
-
-
-class BlogIndexPage(RestrictionsFromLookups, RoutablePageMixin, Page):
+class BlogIndexPage(RestrictionsFromSnapshot, RoutablePageMixin, Page):
     """The blog: newest posts first, with date and tag archives below it."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -126,14 +79,20 @@ class BlogIndexPage(RestrictionsFromLookups, RoutablePageMixin, Page):
             try:
                 self.resolve_subpage("/" + "/".join(path_components) + "/")
             except Http404:
-                found = POST_BY_SLUG(path_components[0], constants=(self.path, self.depth + 1))
-                if found:
-                    post = found[0]
-                    post._cached_parent_obj = self
+                post = (
+                    BlogPostPage.objects.child_of(self)
+                    .filter(slug=path_components[0])
+                    .select_related("author")
+                    .first()
+                )
+                if post is not None:
                     post.blog_index = self
                     post.served_as_saved = True
                     return post.route(request, path_components[1:])
         return super().route(request, path_components)
+
+    def cache_tags(self):
+        return [SITE, POSTS_TAG]
 
     def get_posts(self):
         """Live, public posts of this blog, newest first, with their authors (a listing
@@ -207,27 +166,19 @@ class BlogIndexPage(RestrictionsFromLookups, RoutablePageMixin, Page):
 
     @path("feed/")
     def feed(self, request):
-        from .feeds import LatestPostsFeed
-
         return LatestPostsFeed(self)(request)
 
     @re_path(r"^feed/(?P<kind>atom|json)/$")
     def feed_format(self, request, kind):
-        from .feeds import serve_posts_feed
-
         return serve_posts_feed(self, request, kind)
 
     @path("tag/<str:slug>/feed/", name="tag_feed")
     @re_path(r"^tag/(?P<slug>[^/]+)/feed/(?P<kind>atom|json)/$", name="tag_feed_format")
     def tag_feed(self, request, slug, kind="rss"):
-        from .feeds import serve_posts_feed
-
         return serve_posts_feed(self, request, kind, tag_slug=slug)
 
     @path("responses/feed/")
     def responses_feed(self, request):
-        from .feeds import LatestResponsesFeed
-
         return LatestResponsesFeed(self)(request)
 
     def feed_url(self, request=None):
@@ -239,73 +190,11 @@ class BlogIndexPage(RestrictionsFromLookups, RoutablePageMixin, Page):
         )
 
 
-@register_setting(icon="comment")
-class CommentSettings(BaseGenericSetting):
-    """The spam rules for visitor responses, kept by editors under Settings."""
-
-    hold_on_posts_older_than_days = models.PositiveIntegerField(
-        "hold responses on posts older than (days)",
-        default=30,
-        help_text="Responses to older posts wait for approval. 0 never holds for age.",
-    )
-    close_after_days = models.PositiveIntegerField(
-        "close responses after (days)",
-        default=0,
-        help_text="Posts stop taking responses this many days after their date. 0 never closes.",
-    )
-    max_links = models.PositiveSmallIntegerField(
-        "most links before holding",
-        default=2,
-        help_text="A response with more links than this waits for approval.",
-    )
-    blocked_words = models.TextField(
-        blank=True,
-        help_text="One a line. A response containing one (in any field) waits for approval.",
-    )
-    blocked_emails = models.TextField(blank=True, help_text="One address a line.")
-    blocked_ips = models.TextField(
-        "blocked IP addresses",
-        blank=True,
-        help_text="One a line; a prefix such as 203.0.113. blocks a whole range.",
-    )
-    blocked_domains = models.TextField(
-        blank=True,
-        help_text="One a line, e.g. spam.example. Matches email addresses, websites and links.",
-    )
-
-    panels = [
-        MultiFieldPanel(
-            [
-                FieldPanel("hold_on_posts_older_than_days"),
-                FieldPanel("close_after_days"),
-                FieldPanel("max_links"),
-            ],
-            "Rules",
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("blocked_words"),
-                FieldPanel("blocked_emails"),
-                FieldPanel("blocked_ips"),
-                FieldPanel("blocked_domains"),
-            ],
-            "Blocklist: matching responses wait for approval",
-        ),
-    ]
-
-    class Meta:
-        verbose_name = "response settings"
-
-    @staticmethod
-    def lines(text):
-        return [line.strip().lower() for line in text.splitlines() if line.strip()]
-
-
-class BlogPostQuerySet(PublicFromLookups, PageQuerySet):
+class BlogPostQuerySet(PublicFromSnapshot, PageQuerySet):
     pass
 
 
-class BlogPostPage(RestrictionsFromLookups, RoutablePageMixin, Page):
+class BlogPostPage(RestrictionsFromSnapshot, RoutablePageMixin, Page):
     date = models.DateField(
         "post date",
         default=datetime.date.today,
@@ -383,8 +272,6 @@ class BlogPostPage(RestrictionsFromLookups, RoutablePageMixin, Page):
 
     @path("responses/feed/")
     def responses_feed(self, request):
-        from .feeds import PostResponsesFeed
-
         return PostResponsesFeed(self)(request)
 
     def responses_feed_url(self, request=None):
@@ -394,12 +281,20 @@ class BlogPostPage(RestrictionsFromLookups, RoutablePageMixin, Page):
     def tag_list(self):
         """Tags in name order (a listing sets them for all its posts: attach_tags)."""
         if self.served_as_saved:
-            return in_name_order(TAGS_OF_POST(self.pk))
+            return in_name_order(BlogTag.objects.filter(tagged_posts__content_object_id=self.pk))
         # A preview's tags are the draft's, held in memory by the tag manager.
         return in_name_order(self.tags.all())
 
     def get_meta_description(self):
         return self.search_description or self.summary
+
+    def cache_tags(self):
+        """What the post's pages show: the site, and the post (its responses included)."""
+        return [SITE, path_tag(page_path(self))]
+
+    def invalidated_cache_tags(self):
+        """Its publication changes the listings and its own pages, not the whole site."""
+        return [POSTS_TAG, path_tag(page_path(self))]
 
     def accepts_responses(self, rules=None):
         """Open to visitor responses: switched on, and not past the site's closing age."""
@@ -427,13 +322,10 @@ class BlogPostPage(RestrictionsFromLookups, RoutablePageMixin, Page):
         return self.render(request, response_page=number)
 
     def get_context(self, request, *args, response_page=1, **kwargs):
-        # Imported here: the responses module needs this module's models.
-        from . import comments
-
         context = super().get_context(request, *args, **kwargs)
         context["blog_index"] = self.blog_index
 
-        page = comments.response_page(self, response_page, comments.held_ids_from(request))
+        page = threads.response_page(self, response_page, held_ids_from(request))
         if page.number != response_page:
             raise Http404("No such page of responses.")
         context["responses"] = page.roots
@@ -449,7 +341,7 @@ class BlogPostPage(RestrictionsFromLookups, RoutablePageMixin, Page):
             can_reply = node and not node.held
             can_reply = can_reply and node.comment.level < settings.COMMENTS_XTD_MAX_THREAD_LEVEL
             reply_to = node.comment if can_reply else None
-            form = comments.ResponseForm(self, reply_to=reply_to)
+            form = ResponseForm(self, reply_to=reply_to)
             context["replying_to"] = reply_to
         elif form is not None:
             node = page.node(form.data.get("reply_to", ""))
@@ -508,20 +400,3 @@ class PostEmail(models.Model):
 
     class Meta:
         verbose_name = "post email"
-
-
-class ReplyNotice(models.Model):
-    """The record that a reply's followers were emailed: once a reply, ever.
-
-    A reply can become visible more than once (an editor unapproves it and approves
-    it again, or removes and restores it); its followers hear of it the first time
-    only. The unique response lets one task alone create this row.
-    """
-
-    response = models.OneToOneField(
-        "django_comments_xtd.XtdComment", on_delete=models.CASCADE, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = "reply notice"

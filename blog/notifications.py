@@ -4,13 +4,17 @@ request: moderation notices, reply notifications, subscription confirmations and
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django_comments_xtd.models import XtdComment
 from django_tasks import task
+
+from .models import BlogPostPage, PostEmail, ReplyNotice, Subscriber
+from .responses.threads import response_url
+from .tokens import confirm_token, mute_token, unsubscribe_token
 
 
 def site_url(path):
@@ -75,9 +79,6 @@ def notify_moderators(comment_id, reasons):
 @task()
 def notify_followers(comment_id):
     """Email everyone in the thread who asked for follow-up replies (not the replier)."""
-    from .comments import mute_token, response_url
-    from .models import ReplyNotice
-
     comment = XtdComment.norel_objects.filter(pk=comment_id, is_public=True).first()
     if comment is None or comment.parent_id == comment.pk:
         return 0
@@ -126,8 +127,6 @@ BATCH_SIZE = 100
 
 
 def unsubscribe_headers(email):
-    from .subscriptions import unsubscribe_token
-
     url = site_url(reverse("blog_unsubscribe", args=[unsubscribe_token(email)]))
     return url, {
         "List-Unsubscribe": f"<{url}>",
@@ -137,9 +136,6 @@ def unsubscribe_headers(email):
 
 @task()
 def send_confirmation(email):
-    from .models import Subscriber
-    from .subscriptions import confirm_token
-
     if Subscriber.objects.filter(email=email, status=Subscriber.CONFIRMED).exists():
         return 0
     unsubscribe_url, headers = unsubscribe_headers(email)
@@ -155,8 +151,6 @@ def send_confirmation(email):
 @task()
 def email_new_post(post_id):
     """Split the confirmed subscribers into batches, each sent by its own task."""
-    from .models import BlogPostPage, PostEmail, Subscriber
-
     post = BlogPostPage.objects.live().public().filter(pk=post_id).first()
     if post is None:
         return 0
@@ -176,11 +170,6 @@ def email_new_post(post_id):
 @task()
 def email_post_batch(post_id, subscriber_ids):
     """One email each, over one SMTP connection; subscribers who left meanwhile are skipped."""
-    from django.core.mail import get_connection
-    from django.db.models import F
-
-    from .models import BlogPostPage, PostEmail, Subscriber
-
     post = BlogPostPage.objects.filter(pk=post_id).select_related("author").first()
     if post is None:
         return 0

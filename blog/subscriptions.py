@@ -15,10 +15,12 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from .comments import client_ip, rate_limit_wait, record_hit, same_site_or_csrf
+from pagecache.same_origin import same_origin_or_csrf
 
-CONFIRM_SALT = "blog.subscribe.confirm"
-UNSUBSCRIBE_SALT = "blog.subscribe.unsubscribe"
+from . import rate_limits
+from .models import Subscriber
+from .notifications import send_confirmation
+from .tokens import confirmed_email, unsubscribe_token, unsubscribed_email
 
 
 class SubscribeForm(forms.Form):
@@ -31,24 +33,16 @@ class SubscribeForm(forms.Form):
     website = forms.CharField(required=False, label="Leave this field empty")
 
 
-def confirm_token(email):
-    return signing.dumps(email.lower(), salt=CONFIRM_SALT)
-
-
-def unsubscribe_token(email):
-    return signing.dumps(email.lower(), salt=UNSUBSCRIBE_SALT)
-
-
 def message(request, title, text, status=200, **headers):
-    response = TemplateResponse(
+    page = TemplateResponse(
         request, "blog/message.html", {"title": title, "message": text}, status=status
     )
     for header, value in headers.items():
-        response[header] = value
-    return response
+        page[header] = value
+    return page
 
 
-@same_site_or_csrf
+@same_origin_or_csrf
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
     """The /subscribe/ page, and the target of the footer's short form."""
@@ -63,13 +57,16 @@ def subscribe(request):
         return message(request, "Subscription refused", "The form looked automated.", 400)
 
     email = form.cleaned_data["email"].strip().lower()
-    ip = client_ip(request)
-    for key, limits in (
+    ip = rate_limits.client_ip(request)
+    limits = [
         (f"subscribe-ip:{ip}", settings.BLOG_SUBSCRIBE_IP_LIMITS),
         (f"subscribe-email:{email}", settings.BLOG_SUBSCRIBE_ADDRESS_LIMITS),
-    ):
-        wait = rate_limit_wait(key, limits)
+    ]
+    for taken, (key, key_limits) in enumerate(limits):
+        wait = rate_limits.take(key, key_limits)
         if wait:
+            for earlier_key, earlier_limits in limits[:taken]:
+                rate_limits.give_back(earlier_key, earlier_limits)
             minutes = max(1, round(wait / 60))
             return message(
                 request,
@@ -80,8 +77,6 @@ def subscribe(request):
                 429,
                 **{"Retry-After": str(wait)},
             )
-    record_hit(f"subscribe-ip:{ip}", settings.BLOG_SUBSCRIBE_IP_LIMITS)
-    record_hit(f"subscribe-email:{email}", settings.BLOG_SUBSCRIBE_ADDRESS_LIMITS)
     request_confirmation(email)
     # The same words whatever the address's state, so the page tells nobody
     # who is subscribed.
@@ -90,9 +85,6 @@ def subscribe(request):
 
 def request_confirmation(email):
     """Mail a confirmation link unless the address is already confirmed."""
-    from .models import Subscriber
-    from .notifications import send_confirmation
-
     subscriber = get_or_create_subscriber(email)
     if subscriber.status == Subscriber.CONFIRMED:
         return
@@ -101,8 +93,6 @@ def request_confirmation(email):
 
 def get_or_create_subscriber(email):
     """The subscriber for an address; two requests at once for a new one both get it."""
-    from .models import Subscriber
-
     try:
         with transaction.atomic():
             return Subscriber.objects.get_or_create(email=email)[0]
@@ -112,11 +102,9 @@ def get_or_create_subscriber(email):
 
 @require_http_methods(["GET"])
 def confirm(request, token):
-    from .models import Subscriber
-
     max_age = settings.BLOG_SUBSCRIBE_CONFIRM_DAYS * 86400
     try:
-        email = signing.loads(token, salt=CONFIRM_SALT, max_age=max_age)
+        email = confirmed_email(token, max_age)
     except signing.SignatureExpired:
         return message(
             request,
@@ -152,10 +140,8 @@ def confirm(request, token):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    from .models import Subscriber
-
     try:
-        email = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        email = unsubscribed_email(token)
     except signing.BadSignature:
         return message(
             request,
@@ -173,26 +159,3 @@ def unsubscribe(request, token):
         "You are unsubscribed",
         f"{email} will get no more emails from this blog. You can subscribe again at any time.",
     )
-
-
-def on_page_published(sender, instance, revision=None, **kwargs):
-    """Queue the new-post email the first time a post goes live (now or when scheduled)."""
-    from .models import BlogPostPage, PostEmail
-    from .notifications import email_new_post
-
-    # Scheduling a post also sends page_published, with the post not yet live.
-    if not isinstance(instance, BlogPostPage) or not instance.live:
-        return
-    # A first publication sets both dates at once; an edit or a re-publish
-    # leaves first_published_at in the past (imported and seeded posts too).
-    if not instance.first_published_at or (
-        instance.first_published_at != instance.last_published_at
-    ):
-        return
-    try:
-        with transaction.atomic():
-            record = PostEmail.objects.create(post=instance)
-    except IntegrityError:
-        return  # the other of two racing publishes got here first
-    if instance.email_subscribers:
-        transaction.on_commit(lambda: email_new_post.enqueue(record.post_id))

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import comments, subscriptions
+from . import subscriptions
+from .responses import views as responses
 
 urlpatterns = [
-    path("responses/post/", comments.post_response, name="blog_post_response"),
-    path("responses/mute/<str:token>/", comments.mute_replies, name="blog_mute_replies"),
+    path("responses/post/", responses.post_response, name="blog_post_response"),
+    path("responses/mute/<str:token>/", responses.mute_replies, name="blog_mute_replies"),
     path("subscribe/", subscriptions.subscribe, name="blog_subscribe"),
     path(
         "subscribe/confirm/<str:token>/",

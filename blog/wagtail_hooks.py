@@ -17,7 +17,8 @@ from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .admin_views import (
+from .models import BlogTag, Subscriber
+from .responses.moderation import (
     SEARCH_FIELDS,
     ModerationPermissionPolicy,
     ResponseFilterSet,
@@ -28,7 +29,6 @@ from .admin_views import (
     moderation_messages,
     pending_count,
 )
-from .models import BlogTag, Subscriber
 
 # Registered first, before anything asks Wagtail for XtdComment's policy and
 # gets the default one (add/change/delete_xtdcomment).

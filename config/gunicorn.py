@@ -2,8 +2,8 @@
 
 The app is loaded once, in the master, and each worker is forked from it (preload_app):
 the workers then share the memory of Django, Wagtail and everything they import until
-they write to it, instead of each importing it all again. Measured after the benchmark
-(`make bench`, 2 workers): 128 MB resident a worker without it, 111-114 MB with it.
+they write to it, instead of each importing it all again (bench/RESULTS.md has the
+memory measured with and without it).
 
 Python's garbage collector is kept off in the master while the app loads, and
 everything loaded is frozen before each fork (gc.freeze()): a worker's collections

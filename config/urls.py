@@ -6,7 +6,9 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from blog.models import POSTS_TAG
 from home.views import favicon, robots_txt
+from pagecache.tags import SITE, tagged
 from search import views as search_views
 
 urlpatterns = [
@@ -15,7 +17,8 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("search/opensearch.xml", search_views.opensearch, name="search_opensearch"),
     path("", include("blog.urls")),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    # The sitemap lists every page: cached, and stale when any page or post changes.
+    path("sitemap.xml", tagged(SITE, POSTS_TAG)(sitemap), name="sitemap"),
     path("favicon.ico", favicon),
     path("robots.txt", robots_txt),
 ]

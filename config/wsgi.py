@@ -8,9 +8,9 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from home.page_cache import serve_cached_pages
+from pagecache.wsgi import PageCache
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 # Pages in the page cache are answered before Django reads the request.
-application = serve_cached_pages(get_wsgi_application())
+application = PageCache(get_wsgi_application())

@@ -11,12 +11,24 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from blog.blocks import BodyBlock
-from blog.comments import attach_response_counts
-from blog.models import BlogIndexPage, BlogPostPage, attach_tags
-from home.site_lookups import RestrictionsFromLookups, current, first_of_type, live_children
+from blog.models import POSTS_TAG, BlogIndexPage, BlogPostPage, attach_tags
+from blog.responses.threads import attach_response_counts
+from pagecache import snapshot
+from pagecache.tags import SITE
 
 
-class HomePage(RestrictionsFromLookups, Page):
+class SitePage(snapshot.RestrictionsFromSnapshot, Page):
+    """The pages of the home app: beside the navigation and footer, each may show or link
+    to posts (the home page's latest posts, New Here?'s picks, links in a body)."""
+
+    class Meta:
+        abstract = True
+
+    def cache_tags(self):
+        return [SITE, POSTS_TAG]
+
+
+class HomePage(SitePage):
     """The site root: an introduction and the latest posts."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -47,16 +59,15 @@ class HomePage(RestrictionsFromLookups, Page):
         return query_string_redirect(request) or super().serve(request, *args, **kwargs)
 
     def blog_index(self):
-        """The live blog under this home page (from the site lookups: no query)."""
-        return first_of_type(live_children(self), BlogIndexPage)
+        """The live blog under this home page (from the site snapshot: no query)."""
+        return snapshot.first_of_type(snapshot.live_children(self), BlogIndexPage)
 
     def route(self, request, path_components):
         # The pages under this one (the blog, About, New Here?) come from the site
-        # lookups, with no query, where Wagtail's routing takes two (the page, then its
+        # snapshot, with no query, where Wagtail's routing takes two (the page, then its
         # specific type). A page not among them (added since) is routed as usual.
-        lookups = current()
-        if path_components and lookups is not None:
-            section = lookups.child(self, path_components[0])
+        if path_components:
+            section = snapshot.section(self, path_components[0])
             if section is not None:
                 return section.route(request, path_components[1:])
         return super().route(request, path_components)
@@ -70,7 +81,7 @@ class HomePage(RestrictionsFromLookups, Page):
         return context
 
 
-class AboutPage(RestrictionsFromLookups, Page):
+class AboutPage(SitePage):
     body = StreamField(BodyBlock())
 
     content_panels = [*Page.content_panels, FieldPanel("body")]
@@ -84,7 +95,7 @@ class AboutPage(RestrictionsFromLookups, Page):
         verbose_name = "about page"
 
 
-class NewHerePage(RestrictionsFromLookups, Page):
+class NewHerePage(SitePage):
     """Welcomes first-time visitors and points them to the posts to start with."""
 
     body = StreamField(BodyBlock())
@@ -109,7 +120,7 @@ class NewHerePage(RestrictionsFromLookups, Page):
         return self.start_here_posts.filter(post__in=visible).select_related("post")
 
 
-class ContentPage(RestrictionsFromLookups, Page):
+class ContentPage(SitePage):
     """A plain page with a title and a body: WordPress pages other than About and
     New Here? become these, keeping their hierarchy."""
 

@@ -5,6 +5,7 @@ import re
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -13,9 +14,8 @@ from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page as WagtailPage
 from wagtail.search.utils import normalise_query_string
 
-from blog.comments import attach_response_counts
 from blog.models import BlogPostPage, BlogPostTag, BlogTag, attach_tags
-from home.site_lookups import forget_cached
+from blog.responses.threads import attach_response_counts
 
 from .backends import leaving_out
 from .highlight import post_text, snippet, terms_pattern
@@ -71,6 +71,11 @@ def filter_choices():
         },
         timeout=24 * 3600,
     )
+
+
+def forget_cached(key):
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def forget_filter_choices(**kwargs):

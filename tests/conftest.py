@@ -1,6 +1,7 @@
 import pytest
 
 from tests.builders import build_site
+from tests.clients import PageCacheClient
 
 
 def pytest_collection_modifyitems(config, items):
@@ -27,3 +28,9 @@ def _fresh_cache():
 @pytest.fixture
 def site_tree(db):
     return build_site()
+
+
+@pytest.fixture
+def client():
+    """The test client, behind the page cache as the site is served (config/wsgi.py)."""
+    return PageCacheClient()

@@ -15,6 +15,7 @@ from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 
 from blog.models import Subscriber
 from tests.builders import make_author, make_post, make_tag, publish
+from tests.clients import PageCacheClient
 from tests.responses import form_fields, make_response
 from tests.test_settings import redis_reachable
 
@@ -318,11 +319,11 @@ def test_the_cache_is_shared_through_redis(client, post, settings, committed):
         fetch(client, post.url)
         assert cache_state(client, post.url) == "hit"
         # Another visitor gets the same entry, kept in Redis (db 15, cleared after).
-        assert cache_state(Client(), post.url) == "hit"
+        assert cache_state(PageCacheClient(), post.url) == "hit"
         post.title = "Micro experts, from Redis"
         with committed(execute=True):
             publish(post)
-        assert "Micro experts, from Redis" in text(fetch(Client(), post.url))
+        assert "Micro experts, from Redis" in text(fetch(PageCacheClient(), post.url))
     finally:
         cache.clear()
 
@@ -342,7 +343,7 @@ def wsgi():
     from django.db import close_old_connections
     from django.test import RequestFactory
 
-    from home.page_cache import serve_cached_pages
+    from pagecache.wsgi import PageCache as serve_cached_pages
 
     def call(path, method="GET", scheme="http", application=None, **variables):
         application = application or serve_cached_pages(WSGIHandler())

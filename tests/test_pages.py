@@ -187,3 +187,30 @@ def test_favicon(client, site_tree):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("img/favicon.ico")
+
+
+def test_a_preview_shows_the_drafts_tags_and_the_live_page_the_saved_ones(client, site_tree):
+    from django.contrib.auth.models import Group
+    from django.urls import reverse
+
+    from blog.models import BlogPostPage
+
+    post = make_post(site_tree.blog, "First", tags=[make_tag("niche"), make_tag("Alpha")])
+    editor = make_author("editor", "Eddie", "Tor")
+    editor.groups.add(Group.objects.get(name="Moderators"))
+    draft = BlogPostPage.objects.get(pk=post.pk)
+    draft.tags.add(make_tag("draft only"))
+    revision = draft.save_revision()
+
+    live = client.get(post.url).content.decode()
+    assert "niche" in live and "draft only" not in live
+
+    client.force_login(editor)
+    preview = client.get(
+        reverse("wagtailadmin_pages:revisions_view", args=(post.pk, revision.pk))
+    ).content.decode()
+    assert "draft only" in preview and "niche" in preview
+
+    publish(draft)
+    client.logout()
+    assert "draft only" in client.get(post.url).content.decode()

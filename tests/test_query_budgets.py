@@ -3,7 +3,7 @@
 The counts are exact so that a new N+1 fails here first; no page may cost
 more than 12 (the post page with 7 or 500 responses costs 3, see test_responses_page.py).
 The site, its sections, view restrictions and settings come from the site lookups
-(home/site_lookups.py, tests/test_site_lookups.py), made by the warm-up request.
+(pagecache/snapshot.py, tests/test_site_snapshot.py), made by the warm-up request.
 """
 
 import datetime

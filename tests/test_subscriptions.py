@@ -14,7 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from blog.models import BlogPostPage, PostEmail, Subscriber
-from blog.subscriptions import on_page_published
+from blog.signal_handlers import email_subscribers
 from tests.builders import build_site, paragraph, publish
 
 
@@ -184,7 +184,7 @@ def test_confirming_and_unsubscribing_twice_is_harmless(
     second = client.get(link)
     assert second.status_code == 200 and b"already subscribed" in second.content
 
-    from blog.subscriptions import unsubscribe_token
+    from blog.tokens import unsubscribe_token
 
     url = f"/unsubscribe/{unsubscribe_token('twice@example.com')}/"
     assert b"Stop emailing" in client.get(url).content
@@ -283,7 +283,7 @@ def test_racing_publishes_email_once():
 
     def publish_signal(_):
         try:
-            on_page_published(BlogPostPage, instance=post)
+            email_subscribers(BlogPostPage, instance=post)
         finally:
             connection.close()
 

@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "home",
     "blog",
     "search",
+    "pagecache",
     "wagtail.contrib.forms",
     "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
@@ -57,10 +58,11 @@ MIDDLEWARE = [
     # whitenoise sits here in every environment so that dev and production
     # serve static files the same way.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before sessions and authentication: a cached page needs neither.
-    "home.page_cache.PageCacheMiddleware",
-    # Pages the cache did not answer: the site, its sections and settings in one round trip.
-    "home.site_lookups.SiteLookupsMiddleware",
+    # Marks the pages the page cache in front of Django (config/wsgi.py) may store; it
+    # sees the headers every middleware below gave them.
+    "pagecache.middleware.CacheTagsMiddleware",
+    # The site, its sections and settings in one round trip to the cache.
+    "pagecache.middleware.SiteSnapshotMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -102,9 +104,9 @@ DATABASES = {
 }
 # PostgreSQL's planner prices a random read at 4 sequential ones, as on a spinning disk.
 # On SSDs, or with the data in memory (a blog's database fits), 1.1 is the usual choice:
-# at 4, the first page of a post's 500 responses was read through a scan of every
-# response on the site (4-6 ms, and growing with the site) instead of the post's rows
-# by index (under 2 ms). Set to empty to keep the server's own value (behind PgBouncer,
+# at 4, the first page of a busy post's responses is read through a scan of every
+# response on the site, growing with the site, instead of the post's rows by index
+# (bench/RESULTS.md has the figures). Set to empty to keep the server's own value (behind PgBouncer,
 # which refuses the startup option, set it on the server instead).
 RANDOM_PAGE_COST = os.environ.get("POSTGRES_RANDOM_PAGE_COST", "1.1")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and RANDOM_PAGE_COST:
@@ -120,8 +122,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and RANDOM_
 
 # Redis as the cache shared by every app server when REDIS_URL is set;
 # otherwise each process keeps its own in memory. django-redis rather than Django's
-# own Redis backend, which builds a new client (and its table of ~160 reply handlers)
-# for every cache call: a third of the time a cached page takes to serve.
+# own Redis backend, which builds a new client (and its table of reply handlers) for
+# every cache call: a large part of the time a cached page takes to serve.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -133,18 +135,20 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Whole pages for visitors who are not signed in (home/page_cache.py), kept in the
+# Whole pages for visitors who are not signed in (pagecache/), kept in the
 # cache above. PAGE_CACHE_SECONDS stays well under the response form's two-hour limit:
 # a page is never older than that when a reader starts writing.
 PAGE_CACHE = os.environ.get("PAGE_CACHE", "on").lower() != "off"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 30 * 60))
+# Cookies that show a visitor something of their own: their pages are never cached.
+PAGE_CACHE_PERSONAL_COOKIES = ["held_responses", "messages"]
 # What nearly every page needs (the site, its sections, view restrictions, settings),
-# kept in the cache above between requests (home/site_lookups.py).
+# kept in the cache above between requests (pagecache/snapshot.py).
 SITE_LOOKUPS = os.environ.get("SITE_LOOKUPS", "on").lower() != "off"
 # How long a CDN in front of the site may keep a public page (Cache-Control s-maxage).
 PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", 60))
 # A CDN or caching proxy in front of the site, told to drop a page when it changes
-# (wagtail.contrib.frontend_cache; home/page_cache.py adds the pages that list a post).
+# (wagtail.contrib.frontend_cache; blog/signal_handlers.py adds the pages that list a post).
 if os.environ.get("FRONTEND_CACHE_PURGE_URL"):  # Varnish, Squid, nginx with a purge module
     WAGTAILFRONTENDCACHE = {
         "proxy": {

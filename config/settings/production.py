@@ -35,7 +35,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
 }
 
-# The page cache and the site lookups record each change in the cache, which every
+# The page cache and the site snapshot record each change in the cache, which every
 # worker process and app server must share: without REDIS_URL they are off unless
 # switched on (one process).
 if not os.environ.get("REDIS_URL"):

@@ -5,14 +5,14 @@ from django.utils.functional import cached_property
 from wagtail.models import Site
 
 from blog.models import BlogIndexPage
-from home import site_lookups
 from home.models import AboutPage, NewHerePage
+from pagecache import snapshot
 
 register = template.Library()
 
 
 class SiteChrome:
-    """The pages the header and footer link to, from the site lookups (no query)."""
+    """The pages the header and footer link to, from the site snapshot (no query)."""
 
     def __init__(self, request):
         self.request = request
@@ -28,19 +28,19 @@ class SiteChrome:
     @cached_property
     def sections(self):
         """The home page's live children, in the order editors gave them."""
-        return site_lookups.live_children(self.home) if self.home is not None else []
+        return snapshot.live_children(self.home) if self.home is not None else []
 
     @cached_property
     def blog(self):
-        return site_lookups.first_of_type(self.sections, BlogIndexPage)
+        return snapshot.first_of_type(self.sections, BlogIndexPage)
 
     @cached_property
     def about(self):
-        return site_lookups.first_of_type(self.sections, AboutPage)
+        return snapshot.first_of_type(self.sections, AboutPage)
 
     @cached_property
     def new_here(self):
-        return site_lookups.first_of_type(self.sections, NewHerePage)
+        return snapshot.first_of_type(self.sections, NewHerePage)
 
     @cached_property
     def menu(self):
@@ -64,7 +64,7 @@ def site_chrome(context):
     request = context.get("request")
     if request is None:
         return SiteChrome(None)
-    chrome = getattr(request, "_site_chrome", None)
+    chrome = getattr(request, "site_chrome", None)
     if chrome is None:
-        chrome = request._site_chrome = SiteChrome(request)
+        chrome = request.site_chrome = SiteChrome(request)
     return chrome

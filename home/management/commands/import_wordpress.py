@@ -16,9 +16,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
-from home import page_cache
 from home.wordpress import wxr
 from home.wordpress.importer import Importer
+from pagecache.tags import SITE, invalidate
 
 
 class Command(BaseCommand):
@@ -88,7 +88,7 @@ class Command(BaseCommand):
         if not dry_run:
             # Imported posts go live as they were in WordPress, without the publish
             # signal (which would email subscribers): cached pages must go too.
-            page_cache.changed(page_cache.SITE)
+            invalidate(SITE)
         if not verbosity:
             return
         if verbosity > 1 and report.items:

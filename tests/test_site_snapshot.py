@@ -1,4 +1,4 @@
-"""The site lookups (home/site_lookups.py): what every page needs, without queries, and
+"""The site snapshot (pagecache/snapshot.py): what every page needs, without queries, and
 never out of date after an editor's change."""
 
 import time
@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction, Site
 
 from blog.models import CommentSettings
-from home import site_lookups
 from home.models import ContentPage
-from home.page_cache import CHANGED, SITE
+from pagecache import snapshot
+from pagecache.tags import SITE, changed_key
 from tests.builders import make_post, paragraph, publish
 
 
@@ -26,7 +26,7 @@ def menu(client, url="/"):
     return [a.get_text() for a in page(client, url).select(".site-nav a")]
 
 
-def test_a_page_under_home_costs_no_query_once_the_lookups_are_made(client, site_tree):
+def test_a_page_under_home_costs_no_query_once_the_snapshot_is_made(client, site_tree):
     page(client, "/about/")
     with CaptureQueriesContext(connection) as queries:
         html = page(client, "/about/")
@@ -56,7 +56,7 @@ def test_a_new_page_answers_at_once_and_an_unpublished_one_is_gone(client, site_
 
 
 def test_the_home_page_follows_its_blog_being_unpublished_and_published(client, site_tree):
-    # The home page finds its blog in the lookups: it must not list a blog's posts, or
+    # The home page finds its blog in the snapshot: it must not list a blog's posts, or
     # link to it, once the blog is unpublished, and must again once it is back.
     make_post(site_tree.blog, "On the front page")
 
@@ -150,7 +150,7 @@ def test_a_site_renamed_shows_at_once(client, site_tree):
 
 
 def test_links_follow_a_renamed_home_page_at_once(client, site_tree):
-    # Page URLs come from the sites' root paths held in the lookups: a new slug for
+    # Page URLs come from the sites' root paths held in the snapshot: a new slug for
     # the home page changes every page's tree path, and no link may break or keep it.
     make_post(site_tree.blog, "Still here")
     assert page(client, "/").select_one(".site-nav a[href='/about/']")
@@ -169,11 +169,12 @@ def test_links_follow_a_renamed_home_page_at_once(client, site_tree):
 
 
 def test_a_copy_left_by_the_previous_release_is_not_read(client, site_tree):
-    # The release before LAYOUT 2 kept its copy, which had no root paths, under these
-    # keys; after an upgrade the site must answer without anyone flushing the cache.
-    old = site_lookups.build(time.time())
+    # Earlier releases kept their copies, of other classes, under these keys; after an
+    # upgrade the site must answer without anyone flushing the cache.
+    old = snapshot.build(time.time())
     del old.__dict__["site_root_paths"]
-    cache.set_many({"site-lookups:data": old, "site-lookups:made": old.made}, timeout=None)
+    for layout in ("site-lookups", "site-lookups:2"):
+        cache.set_many({f"{layout}:data": old, f"{layout}:made": old.made}, timeout=None)
     assert page(client, "/about/").select_one("h1").get_text() == "About"
     assert page(client, "/blog/").select_one(".site-nav a[href='/about/']")
 
@@ -181,12 +182,12 @@ def test_a_copy_left_by_the_previous_release_is_not_read(client, site_tree):
 def test_a_copy_made_before_a_change_is_not_used(client, site_tree):
     # A request that read the rows before a change committed stores its copy after the
     # change forgot the old one: the change's time, recorded at commit, rules it out.
-    site_lookups.get()
+    snapshot.get()
     changed_at = time.time()
-    cache.set(CHANGED.format(SITE), changed_at, timeout=None)
-    new = site_lookups.get()
+    cache.set(changed_key(SITE), changed_at, timeout=None)
+    new = snapshot.get()
     assert new.made > changed_at
-    assert site_lookups.get() is new  # then kept
+    assert snapshot.get() is new  # then kept
 
 
 def test_an_unknown_host_gets_the_default_site(client, site_tree, settings):
@@ -206,3 +207,22 @@ def test_switched_off_every_request_reads_the_database(client, site_tree, settin
     # The site, the home page's type, the page and its type, two for restrictions, the menu.
     assert len(queries) == 7
     assert menu(client) == ["Home", "Blog", "About", "New Here?"]
+
+
+def test_wagtail_reads_the_site_and_root_paths_handed_to_it(rf, site_tree):
+    # pagecache/wagtail_request.py sets two private attributes Wagtail reads; if an upgrade
+    # stops reading them, every page costs a query more and this fails.
+    from wagtail.models.sites import SiteRootPath
+
+    from pagecache.wagtail_request import remember_site
+
+    site = Site.objects.get(is_default_site=True)
+    handed = Site(hostname="handed.example", port=443, root_page=site.root_page)
+    request = rf.get("/")
+    root_paths = [SiteRootPath(site.pk, site.root_page.url_path, "https://handed.example", "en")]
+    remember_site(request, handed, root_paths)
+    with CaptureQueriesContext(connection) as queries:
+        assert Site.find_for_request(request) is handed
+        url = site_tree.about.get_full_url(request)
+    assert url == "https://handed.example/about/"
+    assert len(queries) == 0

@@ -2,7 +2,7 @@
 
 Who may: holders of django_comments' "Can moderate comments" permission
 (Wagtail's Moderators group, by migration 0004) and superusers. The viewset,
-menu item and bulk actions that use these views live in wagtail_hooks.py.
+menu item and bulk actions that use these views live in blog/wagtail_hooks.py.
 """
 
 from email.utils import parseaddr
@@ -38,9 +38,10 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from .comments import client_ip, response_url, responses_changed, save_response
-from .models import BlogPostPage
-from .notifications import response_published
+from ..rate_limits import client_ip
+from .saving import save_response
+from .signals import response_shown, responses_changed
+from .threads import post_model, response_url
 
 SEARCH_FIELDS = ["user_name", "user_email", "comment"]
 STATUS_LABELS = {"pending": "Pending", "approved": "Approved", "removed": "Removed"}
@@ -161,7 +162,7 @@ def moderate(comments, action):
             comment.save(update_fields=["is_public", "is_removed"])
         if becomes_visible:
             visible_ids.add(comment.pk)
-            transaction.on_commit(partial(response_published, comment))
+            transaction.on_commit(partial(response_shown.send, XtdComment, response=comment))
         else:
             visible_ids.discard(comment.pk)
         changed.append(comment)
@@ -193,7 +194,7 @@ def moderation_messages(request, action, changed, skipped):
 
 def attach_posts(comments):
     """Set post_title and post_edit_url on each response with one query for the page."""
-    post_type = ContentType.objects.get_for_model(BlogPostPage)
+    post_type = ContentType.objects.get_for_model(post_model())
     pks = {
         int(c.object_pk)
         for c in comments
@@ -300,7 +301,7 @@ def reply_author(post, user):
 
 
 class ReplyForm(forms.Form):
-    """The admin's reply; clean() adds the fields blog.comments.save_response reads."""
+    """The admin's reply; clean() adds the fields blog.responses.saving.save_response reads."""
 
     comment = forms.CharField(
         label="Reply",
@@ -347,11 +348,11 @@ class ResponseView(
 
     @cached_property
     def blog_post(self):
-        post_type = ContentType.objects.get_for_model(BlogPostPage)
+        post_type = ContentType.objects.get_for_model(post_model())
         if self.object.content_type_id != post_type.pk or not self.object.object_pk.isdigit():
             return None
         return (
-            BlogPostPage.objects.select_related("author").filter(pk=self.object.object_pk).first()
+            post_model().objects.select_related("author").filter(pk=self.object.object_pk).first()
         )
 
     @cached_property
