@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "home",
     "blog",
     "search",
+    "wordpress",
     "wagtail.contrib.forms",
     "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",

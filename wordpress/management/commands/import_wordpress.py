@@ -7,7 +7,7 @@ Reads a WordPress export (Tools → Export → All content; WXR 1.0 to 1.2) and
 brings in its posts, pages, tags, categories, comments and images, with a 301
 redirect from every old address. Safe to run again: items are matched on their
 WordPress IDs and updated in place, and items unchanged in the export are left
-as they are. See home/wordpress/ for the details.
+as they are. See wordpress/ for the details.
 """
 
 import time
@@ -17,8 +17,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
 from home import page_cache
-from home.wordpress import wxr
-from home.wordpress.importer import Importer
+from wordpress import wxr
+from wordpress.importer import Importer
 
 
 class Command(BaseCommand):

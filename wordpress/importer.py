@@ -19,9 +19,10 @@ from django.utils.html import escape
 from wagtail.models import Page, Revision, Site
 
 from blog.models import BlogIndexPage, BlogPostPage
-from home.models import AboutPage, ContentPage, HomePage, NewHerePage, WordPressItem
+from home.models import AboutPage, ContentPage, HomePage, NewHerePage
 
 from .media import MediaLibrary
+from .models import WordPressItem
 from .pages import SKIPPED_STATES, STATES, PageWriter
 from .redirects import OldLinks
 from .report import Progress, Report

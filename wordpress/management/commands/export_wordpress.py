@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Site
 
 from home.models import HomePage
-from home.wordpress.exporter import Exporter
+from wordpress.exporter import Exporter
 
 
 class Command(BaseCommand):
