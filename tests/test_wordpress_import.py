@@ -599,3 +599,14 @@ def test_the_progress_bar_draws_only_on_a_terminal():
     quiet.advance(3)
     quiet.finish()
     assert pipe.stream.getvalue() == ""
+
+
+def test_the_command_draws_its_progress_bar_on_the_error_stream(site_tree):
+    class Terminal(StringIO):
+        def isatty(self):
+            return True
+
+    out, err = StringIO(), Terminal()
+    call_command("import_wordpress", str(SEED_EXPORT), stdout=out, stderr=err)
+    assert re.search(r"\r\[#{30}\] 3/3 items \(\d+\.\d s\)\n$", err.getvalue())
+    assert "[#" not in out.getvalue()

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         if site is None or not isinstance(site.root_page.specific, HomePage):
             raise CommandError("There is no site with a home page to export.")
         if output == "-":
-            Exporter(site, self.stdout._out).run()
+            Exporter(site, self.stdout).run()
             return
         target = Path(output)
         if not target.parent.is_dir():

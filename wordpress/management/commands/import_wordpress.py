@@ -10,6 +10,7 @@ WordPress IDs and updated in place, and items unchanged in the export are left
 as they are. See wordpress/ for the details.
 """
 
+import sys
 import time
 from pathlib import Path
 
@@ -74,6 +75,10 @@ class Command(BaseCommand):
                 f"{export}: WXR {data.version} from {data.base_site_url or 'an unknown site'}"
                 f" ({summary or 'no items'})."
             )
+        # The progress bar writes to the command's error stream through a wrapper of
+        # its own, unstyled: on a terminal self.stderr colours all it writes as errors.
+        stderr = options.get("stderr") or sys.stderr  # as BaseCommand picks it
+        progress_stream = OutputWrapper(stderr) if verbosity else None
         importer = Importer(
             data,
             media_dir=media_dir,
@@ -81,8 +86,7 @@ class Command(BaseCommand):
             dry_run=dry_run,
             with_pingbacks=with_pingbacks,
             force=force,
-            # Unstyled: on a terminal Django colours all of stderr as errors.
-            progress_stream=OutputWrapper(self.stderr._out) if verbosity else None,
+            progress_stream=progress_stream,
         )
         report = importer.run()
         if not dry_run:
