@@ -31,11 +31,19 @@ def database_before_the_move(transactional_db):
     """The schema and content types as they were before the move. Put back to the
     latest migrations at the end, whatever the test did."""
     old_apps = migrate(BEFORE_THE_MOVE)
-    # The database was built at the latest state, so post_migrate named the type
-    # after `wordpress`: name it as it was then, permissions and all.
+    # As main's database has them: the model's content type named after `home`, with
+    # its permissions. (This one was built at the latest state, and an earlier test
+    # may have emptied its tables.)
     OldContentType = old_apps.get_model("contenttypes", "ContentType")
+    OldPermission = old_apps.get_model("auth", "Permission")
     OldContentType.objects.filter(app_label="wordpress", model="wordpressitem").update(
         app_label="home"
+    )
+    old_type, _ = OldContentType.objects.get_or_create(app_label="home", model="wordpressitem")
+    OldPermission.objects.get_or_create(
+        content_type=old_type,
+        codename="change_wordpressitem",
+        defaults={"name": "Can change WordPress item"},
     )
     yield old_apps
     migrate_to_latest()
@@ -47,7 +55,7 @@ def test_items_recorded_before_the_move_are_read_through_the_new_model(
     old_apps = database_before_the_move
     OldContentType = old_apps.get_model("contenttypes", "ContentType")
     OldWordPressItem = old_apps.get_model("home", "WordPressItem")
-    page_type = OldContentType.objects.get(app_label="wagtailcore", model="page")
+    page_type, _ = OldContentType.objects.get_or_create(app_label="wagtailcore", model="page")
     old_type = OldContentType.objects.get(app_label="home", model="wordpressitem")
     OldWordPressItem.objects.create(
         kind="post", wp_id="4", content_type=page_type, object_id=7, fingerprint="abc"
