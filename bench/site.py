@@ -430,7 +430,7 @@ def build_data(options):
 
     from blog.management.commands.generate_posts import BUSY_POST_TITLE
     from blog.models import BlogIndexPage, BlogPostPage, BlogTag
-    from home.management.commands.seed_site import POST_SLUG
+    from home.seed import POST_SLUG
 
     timings = {}
 

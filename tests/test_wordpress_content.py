@@ -1,4 +1,4 @@
-"""WordPress post bodies to StreamField blocks and back (home/wordpress/content.py)."""
+"""WordPress post bodies to StreamField blocks and back (wordpress/content.py)."""
 
 import copy
 from pathlib import Path
@@ -13,9 +13,9 @@ from wagtail.images.tests.utils import get_test_image_file
 
 from blog.blocks import RICH_TEXT_FEATURES, BodyBlock
 from blog.models import BlogPostPage
-from home.wordpress.content import CODE_LANGUAGES, html_to_blocks
-from home.wordpress.markup import blocks_to_html
 from tests.builders import make_post, publish
+from wordpress.content import CODE_LANGUAGES, html_to_blocks
+from wordpress.markup import blocks_to_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wordpress" / "content"
 BLOCK_EDITOR_POST = (FIXTURES / "block_editor_post.html").read_text()

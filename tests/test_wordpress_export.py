@@ -15,8 +15,8 @@ from wagtail.images.models import Image
 from wagtail.models import Page, PageViewRestriction, Site
 
 from blog.models import BlogPostPage, BlogTag
-from home.models import WordPressItem
-from tests.test_wordpress_import import FIXTURES, SEED_EXPORT, UPLOADS, run_import
+from tests.wordpress import FIXTURES, SEED_EXPORT, UPLOADS, run_import
+from wordpress.models import WordPressItem
 
 WP = "{http://wordpress.org/export/1.2/}"
 FOR_THE_ROUND_TRIP = [

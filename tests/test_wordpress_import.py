@@ -5,7 +5,6 @@ import datetime
 import re
 import shutil
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -20,30 +19,14 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from blog.models import BlogIndexPage, BlogPostPage, BlogTag, PostEmail, Subscriber
-from home.models import AboutPage, ContentPage, HomePage, NewHerePage, WordPressItem
-from home.wordpress.report import Progress, Report
+from home.models import AboutPage, ContentPage, HomePage, NewHerePage
 from tests.builders import build_site
-from tests.test_query_budgets import count_queries
+from tests.queries import count_queries
+from tests.wordpress import FIXTURES, SEED_EXPORT, UPLOADS, run_import, table_row
+from wordpress.models import WordPressItem
+from wordpress.report import Progress, Report
 
-FIXTURES = Path(__file__).parent / "fixtures" / "wordpress"
-SEED_EXPORT = FIXTURES / "seed-blog-wordpress-6.1.wxr.xml"
-UPLOADS = FIXTURES / "uploads"
 UTC = datetime.UTC
-
-
-def run_import(*args):
-    out = StringIO()
-    call_command("import_wordpress", *map(str, args), stdout=out, stderr=StringIO())
-    return out.getvalue()
-
-
-def table_row(output, label):
-    """(new, updated, unchanged, skipped) from the closing table's row for `label`."""
-    for line in output.splitlines():
-        cells = line.split()
-        if cells and line.startswith(label + " "):
-            return tuple(int(cell) for cell in cells[len(label.split()) :][:4])
-    return None
 
 
 @pytest.fixture
@@ -351,7 +334,7 @@ def test_a_missing_media_folder_is_an_error(site_tree):
 
 @pytest.mark.django_db
 def test_one_failing_item_is_rolled_back_and_the_rest_imported(site_tree, monkeypatch):
-    from home.wordpress import pages
+    from wordpress import pages
 
     write = pages.PageWriter.write
 
@@ -616,3 +599,14 @@ def test_the_progress_bar_draws_only_on_a_terminal():
     quiet.advance(3)
     quiet.finish()
     assert pipe.stream.getvalue() == ""
+
+
+def test_the_command_draws_its_progress_bar_on_the_error_stream(site_tree):
+    class Terminal(StringIO):
+        def isatty(self):
+            return True
+
+    out, err = StringIO(), Terminal()
+    call_command("import_wordpress", str(SEED_EXPORT), stdout=out, stderr=err)
+    assert re.search(r"\r\[#{30}\] 3/3 items \(\d+\.\d s\)\n$", err.getvalue())
+    assert "[#" not in out.getvalue()

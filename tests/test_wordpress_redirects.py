@@ -3,10 +3,11 @@ through wagtail.contrib.redirects and the real client."""
 
 import pytest
 from wagtail.contrib.redirects.models import Redirect
+from wagtail.models import PageViewRestriction
 
 from blog.models import BlogPostPage
-from home.models import AboutPage, NewHerePage
-from tests.test_wordpress_import import SEED_EXPORT, run_import, table_row
+from home.models import AboutPage, HomePage, NewHerePage
+from tests.wordpress import SEED_EXPORT, run_import, table_row
 
 POST_URL = "/blog/the-rise-of-the-micro-expert/"
 
@@ -81,3 +82,13 @@ def test_running_twice_keeps_one_redirect_per_address(imported):
     targets = dict(Redirect.objects.values_list("old_path", "redirect_page_id"))
     assert targets["/?page_id=5"] == AboutPage.objects.get().pk
     assert targets["/?p=6"] == NewHerePage.objects.get().pk
+
+
+@pytest.mark.django_db
+def test_a_private_home_page_asks_for_its_password_before_redirecting(imported, client):
+    PageViewRestriction.objects.create(
+        page=HomePage.objects.get(), restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    response = client.get("/?p=4")
+    assert response.status_code == 200
+    assert 'name="password"' in response.content.decode()

@@ -7,8 +7,8 @@ from bs4 import BeautifulSoup
 from django_comments_xtd.models import XtdComment
 
 from blog.models import BlogPostPage
-from home.wordpress.responses import comment_text
-from tests.test_wordpress_import import FIXTURES, run_import, table_row
+from tests.wordpress import FIXTURES, run_import, table_row
+from wordpress.responses import comment_text
 
 THREADS = FIXTURES / "threaded-comments.xml"
 
@@ -130,7 +130,7 @@ def test_comment_html_becomes_plain_text():
 def test_a_failure_in_the_responses_keeps_the_post(site_tree, monkeypatch):
     from django.db import DatabaseError
 
-    from home.wordpress.responses import ResponseImporter
+    from wordpress.responses import ResponseImporter
 
     def fail(self, new, objects):
         XtdComment.objects.all().delete()  # half done, then the database refuses

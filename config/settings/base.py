@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "blog",
     "search",
     "pagecache",
+    "wordpress",
     "wagtail.contrib.forms",
     "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",

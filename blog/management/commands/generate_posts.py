@@ -39,10 +39,12 @@ from django.db.models import F, Q
 from django.utils.text import slugify
 from django_comments.models import Comment
 from django_comments_xtd.models import XtdComment
+from treebeard.numconv import NumConv
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backends
 from wagtail.search.models import IndexEntry
 
+from blog.bulk import insert_inherited
 from blog.models import BlogIndexPage, BlogPostPage, BlogPostTag, BlogTag
 
 DEFAULT_SEED = 2008
@@ -472,40 +474,6 @@ class Writer:
         return name, f"{slugify(name).replace('-', '.')}@example.com", text
 
 
-def insert_inherited(objs, batch_size, before_children=None):
-    """INSERT new objects of a multi-table-inheritance model in bulk.
-
-    Django's bulk_create refuses such models (a BlogPostPage is a Page row plus a
-    blog_blogpostpage row). This does what save() does, a batch at a time: the parent
-    rows with bulk_create, which gives their ids, then the child table's own columns
-    with the same ids, through the manager's _insert (what Model.save() itself uses).
-    """
-    if not objs:
-        return
-    model = type(objs[0])
-    [parent_model] = model._meta.parents  # one level of inheritance
-    using = router.db_for_write(model)
-    parent_fields = [field for field in parent_model._meta.concrete_fields if not field.primary_key]
-    parents = [
-        parent_model(**{field.attname: getattr(obj, field.attname) for field in parent_fields})
-        for obj in objs
-    ]
-    parent_model._base_manager.using(using).bulk_create(parents, batch_size=batch_size)
-    for obj, parent in zip(objs, parents, strict=True):
-        if parent.pk is None:
-            raise CommandError("The database did not return the ids of new rows.")
-        setattr(obj, parent_model._meta.pk.attname, parent.pk)  # the inherited id
-        obj.pk = parent.pk  # the parent link
-        obj._state.adding = False
-        obj._state.db = using
-    if before_children:
-        before_children(objs)
-    fields = model._meta.local_concrete_fields
-    size = max(1, min(batch_size, connections[using].ops.bulk_batch_size(fields, objs)))
-    for start in range(0, len(objs), size):
-        model._base_manager._insert(objs[start : start + size], fields=fields, using=using)
-
-
 def approved_response(content_type, post_pk, reader, submitted, **fields):
     """An approved response to a post, unsaved: `reader` is Writer.response()'s
     (name, email, text)."""
@@ -600,10 +568,12 @@ class Command(BaseCommand):
             .values_list("path", flat=True)
             .first()
         )
-        next_step = (
-            BlogPostPage._str2int(last_path[-BlogPostPage.steplen :]) + 1 if last_path else 1
-        )
-        most = len(BlogPostPage.alphabet) ** BlogPostPage.steplen - 1
+        # Treebeard's materialised path: each level adds a step of `steplen`
+        # characters, a number written in the model's `alphabet`.
+        alphabet, steplen = BlogPostPage.alphabet, BlogPostPage.steplen
+        steps = NumConv(alphabet)
+        next_step = steps.str2int(last_path[-steplen:]) + 1 if last_path else 1
+        most = len(alphabet) ** steplen - 1
         if next_step + count - 1 > most:
             raise CommandError(f"A page can have at most {most} children in Wagtail's tree.")
         slugs = set(Page.objects.child_of(parent).values_list("slug", flat=True))
@@ -625,7 +595,7 @@ class Command(BaseCommand):
                     slug=slug,
                     content_type=content_type,
                     locale_id=parent.locale_id,
-                    path=BlogPostPage._get_path(parent.path, parent.depth + 1, next_step),
+                    path=parent.path + steps.int2str(next_step).rjust(steplen, alphabet[0]),
                     depth=parent.depth + 1,
                     numchild=0,
                     url_path=f"{parent.url_path}{slug}/",

@@ -7,18 +7,19 @@ Reads a WordPress export (Tools → Export → All content; WXR 1.0 to 1.2) and
 brings in its posts, pages, tags, categories, comments and images, with a 301
 redirect from every old address. Safe to run again: items are matched on their
 WordPress IDs and updated in place, and items unchanged in the export are left
-as they are. See home/wordpress/ for the details.
+as they are. See wordpress/ for the details.
 """
 
+import sys
 import time
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
-from home.wordpress import wxr
-from home.wordpress.importer import Importer
 from pagecache.tags import SITE, invalidate
+from wordpress import wxr
+from wordpress.importer import Importer
 
 
 class Command(BaseCommand):
@@ -74,6 +75,10 @@ class Command(BaseCommand):
                 f"{export}: WXR {data.version} from {data.base_site_url or 'an unknown site'}"
                 f" ({summary or 'no items'})."
             )
+        # The progress bar writes to the command's error stream through a wrapper of
+        # its own, unstyled: on a terminal self.stderr colours all it writes as errors.
+        stderr = options.get("stderr") or sys.stderr  # as BaseCommand picks it
+        progress_stream = OutputWrapper(stderr) if verbosity else None
         importer = Importer(
             data,
             media_dir=media_dir,
@@ -81,8 +86,7 @@ class Command(BaseCommand):
             dry_run=dry_run,
             with_pingbacks=with_pingbacks,
             force=force,
-            # Unstyled: on a terminal Django colours all of stderr as errors.
-            progress_stream=OutputWrapper(self.stderr._out) if verbosity else None,
+            progress_stream=progress_stream,
         )
         report = importer.run()
         if not dry_run:

@@ -19,7 +19,7 @@ from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
 from wagtail.images import get_image_model
 
-from home.models import WordPressItem
+from .models import WordPressItem
 
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"}
 RESIZED = re.compile(r"-(?:\d+x\d+|scaled|rotated)(?=\.[^.]+$)", re.IGNORECASE)

@@ -1,6 +1,6 @@
 """Import a read WordPress export into the site, in place on every later run.
 
-Order: the site itself (home, blog and Site, made as `seed_site` makes them
+Order: the site itself (home, blog and Site, made as `home.seed` makes them
 when missing), authors, tags and categories, attachments, posts with their
 responses, pages (parents first), then links between them and the redirects.
 Each item is written in a savepoint of its own: one that fails is rolled
@@ -19,9 +19,11 @@ from django.utils.html import escape
 from wagtail.models import Page, Revision, Site
 
 from blog.models import BlogIndexPage, BlogPostPage
-from home.models import AboutPage, ContentPage, HomePage, NewHerePage, WordPressItem
+from home.models import AboutPage, ContentPage, HomePage, NewHerePage
+from home.seed import Seeder
 
 from .media import MediaLibrary
+from .models import WordPressItem
 from .pages import SKIPPED_STATES, STATES, PageWriter
 from .redirects import OldLinks
 from .report import Progress, Report
@@ -102,12 +104,9 @@ class Importer:
         self.links.add_blog(self.blog, sorted(live_dates))
 
     def prepare_site(self):
-        """The default site's home page and blog, made as seed_site makes them if missing."""
-        from home.management.commands.seed_site import BLOG_INTRO
-        from home.management.commands.seed_site import Command as Seed
-
-        seed = Seed()
-        seed.created = []
+        """The default site's home page and blog, made as the seed site makes them if
+        missing."""
+        seed = Seeder()
         home = seed.seed_home()
         if seed.created:  # a new home page: the WordPress site's name and tagline
             home.title = self.export.title or home.title
@@ -129,9 +128,7 @@ class Importer:
             site.save()
         blog = BlogIndexPage.objects.child_of(home).first()
         if blog is None:
-            blog = seed.child(
-                home, BlogIndexPage, "blog", title="Blog", intro=BLOG_INTRO, show_in_menus=True
-            )
+            blog = seed.seed_blog(home)
             self.report.warn(f"made the blog “{blog.title}” at {blog.url}")
         return site, home.specific, blog
 

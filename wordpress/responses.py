@@ -21,9 +21,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
-from blog.management.commands.generate_posts import insert_inherited
-from home.models import WordPressItem
+from blog.bulk import insert_inherited
 
+from .models import WordPressItem
 from .wxr import fingerprint_of
 
 PINGBACK_TYPES = {"pingback", "trackback"}

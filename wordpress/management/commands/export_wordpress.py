@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Site
 
 from home.models import HomePage
-from home.wordpress.exporter import Exporter
+from wordpress.exporter import Exporter
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         if site is None or not isinstance(site.root_page.specific, HomePage):
             raise CommandError("There is no site with a home page to export.")
         if output == "-":
-            Exporter(site, self.stdout._out).run()
+            Exporter(site, self.stdout).run()
             return
         target = Path(output)
         if not target.parent.is_dir():

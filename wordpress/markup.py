@@ -1,6 +1,6 @@
 """A post's body as WordPress's block-editor markup, for export_wordpress: each Wagtail
 block becomes the WordPress block an editor there would have made, which
-home/wordpress/content.py reads back the same."""
+wordpress/content.py reads back the same."""
 
 import html
 import json
