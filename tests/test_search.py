@@ -67,6 +67,24 @@ def test_each_result_shows_what_a_reader_needs(client, posts):
     assert marks == ["Bootstrapped"]
 
 
+def test_a_posts_own_markup_shows_as_text_around_the_marks(client, site_tree):
+    make_post(
+        site_tree.blog,
+        "Marketing <b>tips</b> & tricks",
+        body="<p>Say &lt;script&gt;alert(1)&lt;/script&gt; about marketing.</p>",
+        slug="marketing-tips",
+    )
+    response = client.get("/search/", {"q": "marketing"})
+    result = soup(response).select_one(".search-result")
+    title, snippet = result.select_one("h2 a"), result.select_one(".search-result__snippet")
+    assert title.get_text() == "Marketing <b>tips</b> & tricks"
+    assert [m.get_text() for m in title.select("mark")] == ["Marketing"]
+    assert "Say <script>alert(1)</script> about marketing." in snippet.get_text()
+    assert [m.get_text() for m in snippet.select("mark")] == ["marketing"]
+    assert not result.select("b, script")
+    assert "<script>alert(1)" not in response.content.decode()
+
+
 @pytest.mark.parametrize(
     "query, expected_mark",
     [
