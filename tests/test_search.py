@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 
+from search.views import FILTER_CHOICES_KEY
 from tests.builders import make_post, make_tag, publish
 from tests.responses import make_response
 
@@ -262,6 +264,18 @@ def test_filter_choices_follow_publishing(client, site_tree):
     assert "2019" not in years()
     post.save_revision().publish()
     assert "2019" in years()
+
+
+def test_filter_choices_cached_during_a_change_are_forgotten_when_it_commits(
+    client, site_tree, django_capture_on_commit_callbacks
+):
+    post = make_post(site_tree.blog, "Marketing in 2019", date=datetime.date(2019, 5, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        post.unpublish()
+        # A search served meanwhile, which still read the post as live, caches its year.
+        cache.set(FILTER_CHOICES_KEY, {"years": [datetime.date(2019, 1, 1)], "tags": []})
+    page = soup(client.get("/search/", {"q": "marketing"}))
+    assert "2019" not in [option["value"] for option in page.select("#search-year option")]
 
 
 ODD_QUERIES = [
