@@ -1,20 +1,21 @@
-"""Snippets of a post around the words a reader searched for, with them in <mark>.
+"""Snippets of a post around the words a reader searched for, with those words marked.
 
 Wagtail's database search has no highlighting (wagtail/wagtail#5340), so this
 finds the matches itself. It matches on word stems the way the search engines
 do (English), so "experts" also marks "expert" and "marketing" marks "market".
+
+A snippet is plain data, a list of Parts of text, each a match or not; the template
+(templates/search/search.html) writes the matches in <mark> and escapes every part.
 """
 
 import html
 import re
-
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from typing import NamedTuple
 
 WORD = re.compile(r"\w+", re.UNICODE)
 # A tag of the rich text Wagtail stores (its editor writes well-formed HTML with escaped
 # attribute values). A regex reads a post's text eighty times faster than an HTML
-# parser, and what it returns is escaped again before it is shown.
+# parser, and the template escapes what it returns.
 TAG = re.compile(r"<[^>]*>")
 # The common English endings the porter and PostgreSQL "english" stemmers drop.
 SUFFIXES = ("ing", "ers", "ies", "ied", "ed", "es", "er", "ly", "s")
@@ -68,25 +69,35 @@ def post_text(post):
     return " ".join(f"{post.summary} {body}".split())
 
 
+class Part(NamedTuple):
+    """A stretch of a snippet's text, and whether it matches a searched word."""
+
+    text: str
+    match: bool = False
+
+
 def highlight(text, pattern):
-    """Escape text and wrap every match of pattern in <mark>."""
+    """Text as Parts, every match of pattern a Part of its own."""
     if pattern is None:
-        return escape(text)
+        return [Part(text)] if text else []
     parts = []
     last = 0
-    for match in pattern.finditer(text):
-        parts.append(escape(text[last : match.start()]))
-        parts.append(f"<mark>{escape(match.group(0))}</mark>")
-        last = match.end()
-    parts.append(escape(text[last:]))
-    return mark_safe("".join(parts))  # every piece above was escaped
+    for found in pattern.finditer(text):
+        if found.start() > last:
+            parts.append(Part(text[last : found.start()]))
+        parts.append(Part(found.group(0), match=True))
+        last = found.end()
+    if last < len(text):
+        parts.append(Part(text[last:]))
+    return parts
 
 
 def snippet(text, pattern, width=240):
-    """The stretch of text (about `width` characters) holding the most matches, marked."""
+    """The stretch of text (about `width` characters) holding the most matches, as
+    Parts, with an ellipsis where it leaves text out."""
     if pattern is None or len(text) <= width:
         return highlight(text[:width], pattern)
-    starts = [match.start() for match in pattern.finditer(text)]
+    starts = [found.start() for found in pattern.finditer(text)]
     if not starts:
         return highlight(text[:width].rsplit(" ", 1)[0] + " …", None)
     # The window starting a little before a match that covers the most matches.
@@ -96,8 +107,6 @@ def snippet(text, pattern, width=240):
     end = min(len(text), start + width)
     if end < len(text):
         end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
-    piece = text[start:end]
-    marked = highlight(piece, pattern)
-    prefix = "… " if start else ""
-    suffix = " …" if end < len(text) else ""
-    return mark_safe(f"{prefix}{marked}{suffix}")  # highlight() escaped it
+    prefix = [Part("… ")] if start else []
+    suffix = [Part(" …")] if end < len(text) else []
+    return prefix + highlight(text[start:end], pattern) + suffix

@@ -5,7 +5,6 @@ import re
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -60,9 +59,9 @@ FILTER_CHOICES_KEY = "search:filter-choices"
 
 def filter_choices():
     """The years and most used tags the filters offer. They change only when a post is
-    published, unpublished or deleted, or a tag renamed (search/apps.py forgets them
-    then), so they are kept in the cache rather than counted over every post on every
-    search."""
+    published, unpublished or deleted, or a tag renamed (search/signal_handlers.py
+    forgets them then), so they are kept in the cache rather than counted over every
+    post on every search."""
     return cache.get_or_set(
         FILTER_CHOICES_KEY,
         lambda: {
@@ -73,31 +72,19 @@ def filter_choices():
     )
 
 
-def forget_cached(key):
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
-
-
-def forget_filter_choices(**kwargs):
-    forget_cached(FILTER_CHOICES_KEY)
-
-
 PROMOTED_QUERIES_KEY = "search:promoted-queries"
 
 
 def promoted_queries():
     """The searches (normalised) that editors gave promoted results. Most searches have
     none, so a search asks the database for its promotions only when it is one of
-    these; search/apps.py forgets them when a promotion is saved or deleted."""
+    these; search/signal_handlers.py forgets them when a promotion is saved or
+    deleted."""
     return cache.get_or_set(
         PROMOTED_QUERIES_KEY,
         lambda: set(SearchPromotion.objects.values_list("query__query_string", flat=True)),
         timeout=24 * 3600,
     )
-
-
-def forget_promoted_queries(**kwargs):
-    forget_cached(PROMOTED_QUERIES_KEY)
 
 
 def page_number(value):

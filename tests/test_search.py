@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 
+from search.views import FILTER_CHOICES_KEY
 from tests.builders import make_post, make_tag, publish
 from tests.responses import make_response
 
@@ -65,6 +67,24 @@ def test_each_result_shows_what_a_reader_needs(client, posts):
     assert [a.get_text() for a in result.select(".post-tags a")] == ["internet", "niche"]
     marks = [m.get_text() for m in result.select(".search-result__snippet mark")]
     assert marks == ["Bootstrapped"]
+
+
+def test_a_posts_own_markup_shows_as_text_around_the_marks(client, site_tree):
+    make_post(
+        site_tree.blog,
+        "Marketing <b>tips</b> & tricks",
+        body="<p>Say &lt;script&gt;alert(1)&lt;/script&gt; about marketing.</p>",
+        slug="marketing-tips",
+    )
+    response = client.get("/search/", {"q": "marketing"})
+    result = soup(response).select_one(".search-result")
+    title, snippet = result.select_one("h2 a"), result.select_one(".search-result__snippet")
+    assert title.get_text() == "Marketing <b>tips</b> & tricks"
+    assert [m.get_text() for m in title.select("mark")] == ["Marketing"]
+    assert "Say <script>alert(1)</script> about marketing." in snippet.get_text()
+    assert [m.get_text() for m in snippet.select("mark")] == ["marketing"]
+    assert not result.select("b, script")
+    assert "<script>alert(1)" not in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -244,6 +264,18 @@ def test_filter_choices_follow_publishing(client, site_tree):
     assert "2019" not in years()
     post.save_revision().publish()
     assert "2019" in years()
+
+
+def test_filter_choices_cached_during_a_change_are_forgotten_when_it_commits(
+    client, site_tree, django_capture_on_commit_callbacks
+):
+    post = make_post(site_tree.blog, "Marketing in 2019", date=datetime.date(2019, 5, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        post.unpublish()
+        # A search served meanwhile, which still read the post as live, caches its year.
+        cache.set(FILTER_CHOICES_KEY, {"years": [datetime.date(2019, 1, 1)], "tags": []})
+    page = soup(client.get("/search/", {"q": "marketing"}))
+    assert "2019" not in [option["value"] for option in page.select("#search-year option")]
 
 
 ODD_QUERIES = [

@@ -58,8 +58,8 @@ def among(queryset):
 
 
 def ranked_slice(queryset, entries, start, stop, best="DESC"):
-    """Slice start:stop of `queryset`'s objects in rank order (a list), and the number
-    of all matches (None for a page past the end).
+    """Slice start:stop of `queryset`'s objects in rank order, a RankedPage whose
+    `matches` is the number of all matches (None for a page past the end).
 
     `entries` is a query of the matching index entries' `object_pk` and `rank`
     (higher is better with best="DESC", lower with "ASC"). Materialized, each match is
@@ -87,21 +87,43 @@ def ranked_slice(queryset, entries, start, stop, best="DESC"):
     # Put in rank order here rather than by an ORDER BY CASE of the ids, which took
     # 1-2 ms a page longer (loading ten posts: 4.2 against 5.8 ms).
     loaded = queryset.in_bulk(object_ids)
-    return [loaded[pk] for pk in object_ids if pk in loaded], matches
+    return RankedPage([loaded[pk] for pk in object_ids if pk in loaded], matches)
+
+
+class RankedPage(list):
+    """A page of results in rank order, with the number of all matches (`matches`) that
+    ranked_slice() counted alongside."""
+
+    def __init__(self, rows, matches):
+        super().__init__(rows)
+        self.matches = matches
+
+
+def wagtails_rank(compiler, vectors, config):
+    """Wagtail's rank of a match: each vector's rank for the query (the compiler's
+    public `build_tsrank`) times its boost, summed, as its backends rank."""
+    ranks = [
+        compiler.build_tsrank(vector, compiler.query, config=config) * boost
+        for vector, boost in vectors
+    ]
+    rank = ranks[0]
+    for other in ranks[1:]:
+        rank += other
+    return rank
 
 
 class CountedResults:
     """For both backends' results: `matches` holds the number of all matches once a
-    page of results is fetched, as the compiler's search() found it (None when the
-    query went Wagtail's way)."""
+    page of results is fetched, as the compiler's search() counted it with the page (a
+    RankedPage); None when the query went Wagtail's way."""
 
     matches = None
 
-    def _do_search(self):
-        self.query_compiler.matches = None
-        rows = super()._do_search()
-        self.matches = self.query_compiler.matches
-        return rows
+    def get_queryset(self):
+        found = super().get_queryset()
+        if isinstance(found, RankedPage):
+            self.matches = found.matches
+        return found
 
 
 # modelsearch looks up this name in a backend module.

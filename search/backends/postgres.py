@@ -25,12 +25,14 @@ once, which halves the table.
 """
 
 from django.db.models import F, Q
+from django.db.models.expressions import CombinedExpression
 from django.db.models.sql.subqueries import InsertQuery
 from modelsearch.backends.database.postgres import postgres
 from modelsearch.query import Fuzzy, MatchAll, Not, PlainText
 from modelsearch.utils import get_descendants_content_types_pks
 
-from . import CountedResults, among, object_pk, ranked_slice
+from . import CountedResults, among, object_pk, ranked_slice, wagtails_rank
+from .modelsearch_hooks import TitleWeightsOnRebuild
 
 
 def asks_for_absent_words(query):
@@ -53,8 +55,6 @@ def on_entry(expression):
 class FastMatch:
     """search() for both compilers below: one query that matches, ranks and counts."""
 
-    matches = None
-
     def search(self, config, start, stop, score_field=None, backend=None):
         if (
             stop is None  # a count, or every result: Wagtail's query does
@@ -71,7 +71,7 @@ class FastMatch:
             (on_entry(vector), on_entry(boost))
             for vector, boost in self.get_search_vectors(search_query)
         ]
-        rank = self._build_rank_expression(vectors, config)
+        rank = wagtails_rank(self, vectors, config)
         tests, matches = self.match(vectors, search_query, config)
         entries = (
             postgres.IndexEntry._default_manager.alias(**tests)
@@ -83,8 +83,7 @@ class FastMatch:
             )
             .annotate(rank=rank)
         )
-        page, self.matches = ranked_slice(self.queryset, entries, start, stop)
-        return page
+        return ranked_slice(self.queryset, entries, start, stop)
 
     def match(self, vectors, search_query, config):
         """The vectors to alias and the test on them: each vector alone, then all of
@@ -94,7 +93,7 @@ class FastMatch:
         tests = {f"_vector{n}_": vector for n, (vector, _boost) in enumerate(vectors)}
         joined = vectors[0][0]
         for vector, _boost in vectors[1:]:
-            joined = joined._combine(vector, "||", False)
+            joined = CombinedExpression(joined, "||", vector)
         matches = Q()
         for name in tests:
             matches |= Q(**{name: search_query})
@@ -123,7 +122,7 @@ class PostgresSearchResults(CountedResults, postgres.PostgresSearchResults):
     pass
 
 
-class PostgresIndex(postgres.PostgresIndex):
+class PostgresIndex(TitleWeightsOnRebuild, postgres.PostgresIndex):
     """Wagtail's index entries, each written once and only when it changes.
 
     Wagtail's add_items inserts an entry with a title weight (`title_norm`) of 1.0,
@@ -196,9 +195,10 @@ class PostgresIndex(postgres.PostgresIndex):
                 params,
             )
 
-    def _refresh_title_norms(self, full=False):
-        # Called by update_index's rebuilder once every entry is written (full=True);
-        # add_items above no longer needs the partial refresh.
+    def refresh_title_weights(self):
+        """Give every entry Wagtail's title weight, writing only those that change.
+        update_index's rebuilder calls it once every entry is written
+        (modelsearch_hooks.py); add_items above no longer needs a partial refresh."""
         table = postgres.IndexEntry._meta.db_table
         with self.write_connection.cursor() as cursor:
             cursor.execute(

@@ -13,13 +13,11 @@ from modelsearch.backends.database.sqlite.query import MatchExpression, normaliz
 from modelsearch.query import MatchAll, Not
 from modelsearch.utils import get_descendants_content_types_pks
 
-from . import CountedResults, among, object_pk, ranked_slice
+from . import CountedResults, among, object_pk, ranked_slice, wagtails_rank
 
 
 class RankOnce:
     """search() for both SQLite compilers: one pass over the full-text index."""
-
-    matches = None
 
     def search(self, config, start, stop, score_field=None):
         query = normalize(self.query)
@@ -48,11 +46,10 @@ class RankOnce:
         )
         entries = entries.annotate(
             object_pk=object_pk(self.queryset.model, "index_entry__object_id"),
-            rank=self._build_rank_expression(self.get_search_vectors(), config),
+            rank=wagtails_rank(self, self.get_search_vectors(), config),
         ).filter(among(self.queryset))
         # bm25() is lower for a better match.
-        page, self.matches = ranked_slice(self.queryset, entries, start, stop, best="ASC")
-        return page
+        return ranked_slice(self.queryset, entries, start, stop, best="ASC")
 
 
 class SQLiteSearchQueryCompiler(RankOnce, sqlite.SQLiteSearchQueryCompiler):
