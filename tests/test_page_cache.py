@@ -16,7 +16,6 @@ from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 from blog.models import Subscriber
 from tests.builders import make_author, make_post, make_tag, publish
 from tests.responses import form_fields, make_response
-from tests.test_settings import redis_reachable
 
 ORIGIN = "http://testserver"
 
@@ -301,7 +300,7 @@ def test_a_cdn_in_front_is_told_which_pages_changed(client, site_tree, post, set
         assert url in purged, url
 
 
-@pytest.mark.skipif(not redis_reachable(), reason="needs Redis on 127.0.0.1:6379")
+@pytest.mark.redis
 def test_the_cache_is_shared_through_redis(client, post, settings, committed):
     import uuid
 
