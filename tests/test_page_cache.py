@@ -5,7 +5,6 @@ import contextlib
 import datetime
 
 import pytest
-from bs4 import BeautifulSoup
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +14,7 @@ from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 
 from blog.models import Subscriber
 from tests.builders import make_author, make_post, make_tag, publish
+from tests.html import soup, text_of
 from tests.responses import form_fields, make_response
 
 ORIGIN = "http://testserver"
@@ -53,7 +53,7 @@ def cache_state(client, url):
 
 
 def text(response):
-    return BeautifulSoup(response.content, "html.parser").get_text(" ")
+    return text_of(soup(response))
 
 
 @pytest.mark.parametrize("path", ["/", "/blog/", "/blog/tag/niche/", "/blog/2008/", "/blog/feed/"])
