@@ -1,10 +1,26 @@
+import socket
+
 import pytest
 
 from tests.builders import build_site
 from tests.clients import PageCacheClient
 
 
+def redis_reachable():
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
 def pytest_collection_modifyitems(config, items):
+    # A test that needs Redis says so with @pytest.mark.redis and is skipped, with
+    # the reason, when none answers on 127.0.0.1:6379.
+    needs_redis = [item for item in items if item.get_closest_marker("redis")]
+    if needs_redis and not redis_reachable():
+        for item in needs_redis:
+            item.add_marker(pytest.mark.skip(reason="needs Redis on 127.0.0.1:6379"))
     # A test that needs PostgreSQL says so with @pytest.mark.postgres and is
     # skipped, with the reason, on any other database.
     from django.db import connection

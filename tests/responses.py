@@ -2,19 +2,18 @@
 
 import datetime
 
-from bs4 import BeautifulSoup
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
 from blog.models import CommentSettings
+from tests.html import one, soup
 
 
 def form_fields(client, post, query=""):
     """The response form's fields as the post page serves them (hidden ones included)."""
-    page = BeautifulSoup(client.get(post.url + query).content, "html.parser")
-    form = page.select_one("#respond form")
-    assert form is not None, "no response form on the page"
+    page = soup(client.get(post.url + query))
+    form = one(page, "#respond form")
     data = {}
     for field in form.select("input[name], textarea[name]"):
         if field.get("type") == "checkbox":

@@ -3,15 +3,13 @@
 import datetime
 
 import pytest
-from bs4 import BeautifulSoup
 
 from tests.builders import make_post, make_tag
+from tests.html import soup, text_of, texts_of
 
 
 def titles(response):
-    assert response.status_code == 200
-    page = BeautifulSoup(response.content, "html.parser")
-    return [h.get_text() for h in page.select(".post-card__title")]
+    return texts_of(soup(response), ".post-card__title")
 
 
 @pytest.fixture
@@ -45,9 +43,9 @@ def test_month_archive(client, posts):
 def test_tag_archive_shows_description_and_live_posts(client, posts):
     response = client.get("/blog/tag/niche/")
     assert titles(response) == ["December post", "November post"]
-    page = BeautifulSoup(response.content, "html.parser")
-    assert page.find("h1").get_text() == "Posts tagged “niche”"
-    assert "Small, specific interests." in page.get_text()
+    page = soup(response)
+    assert text_of(page, "h1") == "Posts tagged “niche”"
+    assert "Small, specific interests." in text_of(page)
     assert page.find("meta", attrs={"name": "description"})["content"] == (
         "Small, specific interests."
     )

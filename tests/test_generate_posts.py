@@ -4,7 +4,6 @@ from collections import Counter
 from io import StringIO
 
 import pytest
-from bs4 import BeautifulSoup
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -13,6 +12,7 @@ from django_comments_xtd.models import XtdComment
 from wagtail.models import Page
 
 from blog.models import BlogPostPage
+from tests.html import soup, text_of, texts_of
 
 NO_PROBLEMS = ([], [], [], [], [])
 
@@ -21,11 +21,6 @@ def generate(*args):
     out = StringIO()
     call_command("generate_posts", *args, stdout=out)
     return out.getvalue()
-
-
-def soup(response):
-    assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser")
 
 
 @pytest.fixture
@@ -53,7 +48,7 @@ def test_posts_are_live_and_render(client, generated):
         assert 3 <= len(post.body) <= 8
         assert post.body[0].block_type == "paragraph"
         page = soup(client.get(post.url))
-        assert page.find("h1").get_text(strip=True) == post.title
+        assert text_of(page, "h1") == post.title
 
 
 def test_blog_index_lists_them_newest_first(client, generated):
@@ -210,7 +205,7 @@ def test_a_busy_post_with_threaded_responses(client, site_tree, settings):
     page = soup(client.get(busy.url))
     assert len(page.select(".response")) == 61
     assert len(page.select(".response-list--children")) > 0
-    numbers = [number.get_text(strip=True) for number in page.select(".response__number")]
+    numbers = texts_of(page, ".response__number")
     assert numbers == [f"{n}." for n in range(1, 62)]
 
 

@@ -4,15 +4,9 @@ import datetime
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from bs4 import BeautifulSoup
-
 from home.models import StartHerePost
 from tests.builders import make_author, make_post, make_tag, paragraph, publish
-
-
-def soup(response):
-    assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser")
+from tests.html import soup, text_of, texts_of
 
 
 def test_post_page_reads_like_the_seed(client, site_tree):
@@ -28,27 +22,27 @@ def test_post_page_reads_like_the_seed(client, site_tree):
     )
     page = soup(client.get(post.url))
 
-    assert page.find("h1").get_text() == "The Rise of the Micro Expert"
+    assert text_of(page, "h1") == "The Rise of the Micro Expert"
     assert len(page.find_all("h1")) == 1
-    assert page.find("time").get_text() == "December 15th, 2008"
-    assert "by Ben Young" in page.get_text()
-    assert page.select_one(".post-body ul li").get_text() == "Bootstrapped Marketing"
+    assert text_of(page, "time") == "December 15th, 2008"
+    assert "by Ben Young" in text_of(page)
+    assert text_of(page, ".post-body ul li") == "Bootstrapped Marketing"
     tag_links = page.select(".post-tags a")
-    assert [a.get_text() for a in tag_links] == ["internet", "long tail", "micro expert", "niche"]
-    assert page.select_one(".post-tags").get_text().startswith("Tags: internet, long tail")
+    assert [text_of(a) for a in tag_links] == ["internet", "long tail", "micro expert", "niche"]
+    assert text_of(page, ".post-tags").startswith("Tags: internet, long tail")
     assert tag_links[0]["href"] == "/blog/tag/internet/"
     assert page.find("meta", attrs={"name": "description"})["content"] == (
         "We are all micro experts."
     )
 
     next_steps = page.select_one(".post-next-steps")
-    text = " ".join(next_steps.get_text().split())
+    text = text_of(next_steps)
     assert "What are you doing all the way down here? You could:" in text
     assert "View my about page" in text
     assert "Or for first timers the New Here? page" in text
     assert "Or maybe email this to a friend" in text
     assert "Or subscribe to get blog updates" in text
-    links = {a.get_text(): a["href"] for a in next_steps.find_all("a")}
+    links = {text_of(a): a["href"] for a in next_steps.find_all("a")}
     assert links["about page"] == "/about/"
     assert links["New Here?"] == "/new-here/"
     assert links["subscribe to get blog updates"] == "/subscribe/"
@@ -73,7 +67,7 @@ def test_site_chrome_on_every_page(client, site_tree):
         assert page.select_one("a.skip-link")["href"] == "#main"
         assert page.find("main", id="main")
         assert page.find("header") and page.find("footer")
-        nav = [a.get_text() for a in page.select("nav[aria-label=Main] a")]
+        nav = texts_of(page, "nav[aria-label=Main] a")
         assert nav == ["Home", "Blog", "About", "New Here?"], url
         form = page.find("form", attrs={"role": "search"})
         assert form["action"] == "/search/" and form["method"] == "get"
@@ -86,9 +80,9 @@ def test_home_lists_the_latest_posts(client, site_tree):
     for n in range(7):
         make_post(site_tree.blog, f"Post {n}", date=datetime.date(2020, 1, 1 + n))
     page = soup(client.get("/"))
-    assert page.find("h1").get_text() == "Test Blog"
-    assert "Welcome to the test blog." in page.get_text()
-    titles = [h.get_text() for h in page.select(".post-card__title")]
+    assert text_of(page, "h1") == "Test Blog"
+    assert "Welcome to the test blog." in text_of(page)
+    titles = texts_of(page, ".post-card__title")
     assert titles == ["Post 6", "Post 5", "Post 4", "Post 3", "Post 2"]
 
 
@@ -98,14 +92,14 @@ def test_blog_index_paginates_ten_a_page_newest_first(client, site_tree):
             site_tree.blog, f"Post {n}", date=datetime.date(2020, 1, 1) + datetime.timedelta(n)
         )
     first = soup(client.get("/blog/"))
-    titles = [h.get_text() for h in first.select(".post-card__title")]
+    titles = texts_of(first, ".post-card__title")
     assert titles[:2] == ["Post 22", "Post 21"] and len(titles) == 10
-    numbers = [a.get_text() for a in first.select(".pagination a") if a.get_text().isdigit()]
+    numbers = [n for n in texts_of(first, ".pagination a") if n.isdigit()]
     assert numbers == ["1", "2", "3"]
-    assert first.select_one(".pagination a[aria-current=page]").get_text() == "1"
+    assert text_of(first, ".pagination a[aria-current=page]") == "1"
 
     third = soup(client.get("/blog/?page=3"))
-    assert [h.get_text() for h in third.select(".post-card__title")] == [
+    assert texts_of(third, ".post-card__title") == [
         "Post 2",
         "Post 1",
         "Post 0",
@@ -124,13 +118,13 @@ def test_about_and_new_here_pages(client, site_tree):
     publish(new_here)
 
     page = soup(client.get("/new-here/"))
-    assert "Welcome, newcomer." in page.get_text()
-    items = [" ".join(li.get_text().split()) for li in page.select(".start-here li")]
+    assert "Welcome, newcomer." in text_of(page)
+    items = texts_of(page, ".start-here li")
     assert items == ["Start with this — Read me first.", "Then this"]
 
     about = soup(client.get("/about/"))
-    assert about.find("h1").get_text() == "About"
-    assert "About me." in about.get_text()
+    assert text_of(about, "h1") == "About"
+    assert "About me." in text_of(about)
 
 
 def test_code_block_is_escaped_and_heading_levels_render(client, site_tree):
@@ -145,11 +139,11 @@ def test_code_block_is_escaped_and_heading_levels_render(client, site_tree):
     response = client.get(post.url)
     html = response.content.decode()
     page = soup(response)
-    assert page.select_one(".post-body h3").get_text() == "Section"
+    assert text_of(page, ".post-body h3") == "Section"
     assert "<script>alert(1)</script>" not in html
-    assert page.select_one("pre code.language-html").get_text() == "<script>alert(1)</script>"
-    assert page.select_one("blockquote").get_text().strip() == "Jack of many trades"
-    assert page.select_one("figure.block-quote cite").get_text() == "Ben"
+    assert text_of(page, "pre code.language-html") == "<script>alert(1)</script>"
+    assert text_of(page, "blockquote") == "Jack of many trades"
+    assert text_of(page, "figure.block-quote cite") == "Ben"
     # No oEmbed provider is reachable in tests: the media stays a working link.
     assert page.select_one(".block-embed a")["href"] == "https://www.youtube.com/watch?v=abc"
 
@@ -169,8 +163,8 @@ def test_feed_lists_live_posts(client, site_tree):
 def test_custom_404_page(client, site_tree):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
-    page = BeautifulSoup(response.content, "html.parser")
-    assert page.find("h1").get_text() == "Page not found"
+    page = soup(response, status=404)
+    assert text_of(page, "h1") == "Page not found"
     assert page.select_one("nav[aria-label=Main]")
 
 

@@ -4,20 +4,14 @@ import datetime
 import re
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core.management import call_command
-from django.db import connection
 from django.db.models import Q
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from blog.models import BlogPostPage
 from tests.builders import make_author, make_post
+from tests.html import parse, soup, text_of, texts_of
 from tests.responses import approve_sender, make_response, respond, rules
-
-
-def soup(response):
-    return BeautifulSoup(response.content, "html.parser")
 
 
 @pytest.fixture
@@ -27,7 +21,7 @@ def post(site_tree):
 
 
 def heading(client, post):
-    return soup(client.get(post.url)).select_one("#responses-heading").get_text()
+    return text_of(soup(client.get(post.url)), "#responses-heading")
 
 
 def test_heading_counts_responses(client, post):
@@ -51,17 +45,17 @@ def test_each_response_shows_number_name_link_date_and_anchor(client, post):
         submit_date=datetime.datetime(2008, 12, 16, 21, 30, tzinfo=datetime.UTC),
     )
     html = client.get(post.url).content.decode()
-    page = BeautifulSoup(html, "html.parser")
+    page = parse(html)
     items = page.select(".response-list > li.response")
-    assert [li.select_one(".response__number").get_text() for li in items] == ["1.", "2."]
+    assert [text_of(li, ".response__number") for li in items] == ["1.", "2."]
     assert items[0]["id"] == f"comment-{first.pk}"
     assert items[0].select_one(".response__permalink")["href"] == f"#comment-{first.pk}"
     author = items[1].select_one(".response__author a")
-    assert author.get_text() == "Nathaniel Flick"
+    assert text_of(author) == "Nathaniel Flick"
     assert author["href"] == "http://example.com/nathaniel"
     assert set(author["rel"]) >= {"nofollow", "ugc"}
-    assert items[1].select_one("time").get_text() == "December 16th, 2008 at 9:30 p.m."
-    assert [p.get_text() for p in items[1].select(".response__text p")] == [
+    assert text_of(items[1], "time") == "December 16th, 2008 at 9:30 p.m."
+    assert texts_of(items[1], ".response__text p") == [
         "As always, great thoughts.",
         "Second paragraph.",
     ]
@@ -74,7 +68,7 @@ def test_response_times_follow_the_sites_time_zone(client, post, settings):
 
     def shown():
         time = soup(client.get(post.url)).select_one(".response time")
-        return time.get_text(), time["datetime"]
+        return text_of(time), time["datetime"]
 
     assert shown() == ("December 16th, 2008 at 9:30 p.m.", "2008-12-16T21:30:00+00:00")
     # Each time is formatted once per process: a new time zone must still show.
@@ -97,7 +91,7 @@ def test_replies_nest_with_a_reply_link_that_works_without_javascript(client, po
     reply_link = page.select_one(f"#comment-{child.pk} > article .response__reply a")["href"]
     assert reply_link == f"?replytocom={child.pk}#respond"
     form_page = soup(client.get(post.url + reply_link.split("#")[0]))
-    assert form_page.select_one("#respond-heading").get_text() == "Reply to Ben"
+    assert text_of(form_page, "#respond-heading") == "Reply to Ben"
     assert form_page.select_one("input[name=reply_to]")["value"] == str(child.pk)
 
 
@@ -108,7 +102,7 @@ def test_a_reply_posted_through_the_form_lands_under_its_parent(client, post):
     assert response.status_code == 302
     page = soup(client.get(post.url))
     reply = page.select_one(f"#comment-{parent.pk} .response-list--children .response__text")
-    assert reply.get_text().strip() == "I agree."
+    assert text_of(reply) == "I agree."
 
 
 def test_listings_show_each_posts_response_count(client, site_tree, post):
@@ -118,9 +112,7 @@ def test_listings_show_each_posts_response_count(client, site_tree, post):
     for url in ("/", "/blog/", "/blog/2008/"):
         page = soup(client.get(url))
         counts = {
-            card.select_one(".post-card__title").get_text(): card.select_one(
-                ".post-card__responses"
-            ).get_text()
+            text_of(card, ".post-card__title"): text_of(card, ".post-card__responses")
             for card in page.select(".post-card")
         }
         assert counts == {
@@ -131,7 +123,7 @@ def test_listings_show_each_posts_response_count(client, site_tree, post):
 
 def test_form_fields_and_errors_keep_the_visitors_text(client, post):
     page = soup(client.get(post.url))
-    labels = [label.get_text() for label in page.select("#respond label")]
+    labels = texts_of(page, "#respond label")
     assert labels[:4] == [
         "Name:",
         "Email (required, never shown):",
@@ -142,11 +134,11 @@ def test_form_fields_and_errors_keep_the_visitors_text(client, post):
 
     response = respond(client, post, name="", email="not-an-email", comment="My long thoughts.")
     assert response.status_code == 400
-    page = soup(response)
-    assert page.select_one("#id_name-error").get_text()
-    assert "valid email" in page.select_one("#id_email-error").get_text()
-    assert page.select_one("textarea[name=comment]").get_text().strip() == "My long thoughts."
-    assert page.find("h1").get_text() == "The Rise of the Micro Expert"
+    page = soup(response, status=400)
+    assert text_of(page, "#id_name-error")
+    assert "valid email" in text_of(page, "#id_email-error")
+    assert text_of(page, "textarea[name=comment]") == "My long thoughts."
+    assert text_of(page, "h1") == "The Rise of the Micro Expert"
 
 
 def test_after_posting_the_visitor_sees_their_held_response(client, post):
@@ -155,8 +147,8 @@ def test_after_posting_the_visitor_sees_their_held_response(client, post):
     assert re.fullmatch(rf"{post.url}#comment-\d+", response["Location"])
     page = soup(client.get(post.url))
     held = page.select_one(".response--held")
-    assert held.select_one(".response__text").get_text().strip() == "First time here!"
-    assert "awaiting moderation" in held.get_text()
+    assert text_of(held, ".response__text") == "First time here!"
+    assert "awaiting moderation" in text_of(held)
     # Nobody else sees it.
     from django.test import Client
 
@@ -167,10 +159,8 @@ def test_seed_has_the_seven_responses_in_order(client, db):
     call_command("seed_site", stdout=None)
     post = BlogPostPage.objects.get()
     page = soup(client.get(post.url))
-    assert page.select_one("#responses-heading").get_text() == (
-        "7 Responses to “The Rise of the Micro Expert”"
-    )
-    names = [cite.get_text() for cite in page.select(".response__author")]
+    assert text_of(page, "#responses-heading") == "7 Responses to “The Rise of the Micro Expert”"
+    names = texts_of(page, ".response__author")
     assert names == [
         "Simon Young",
         "Ben Young",
@@ -180,7 +170,7 @@ def test_seed_has_the_seven_responses_in_order(client, db):
         "Nathaniel Flick",
         "Ben Young",
     ]
-    texts = [div.get_text() for div in page.select(".response__text")]
+    texts = texts_of(page, ".response__text")
     assert texts[0].strip().startswith("Good post. Reminds me of Kevin Kelly’s 1000 True Fans")
     assert "Jake of many trades, master of a dozen or so" in texts[6]
     dates = [t["datetime"][:10] for t in page.select(".response__permalink time")]
@@ -202,21 +192,21 @@ def test_response_feeds(client, post):
     assert f'href="{post.url}responses/feed/"' in client.get(post.url).content.decode()
 
 
-def count_post_queries(client, post):
-    client.get(post.url)
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(post.url).status_code == 200
-    return len(captured)
+def test_post_page_queries_are_constant_from_7_to_500_responses(
+    client, post, django_assert_num_queries
+):
+    def costs_three_queries():
+        client.get(post.url)
+        with django_assert_num_queries(3):
+            assert client.get(post.url).status_code == 200
 
-
-def test_post_page_queries_are_constant_from_7_to_500_responses(client, post):
     for n in range(7):
         make_response(post, name=f"Reader {n}", email=f"r{n}@example.com")
-    seven = count_post_queries(client, post)
+    costs_three_queries()
     for n in range(493):
         make_response(post, name=f"More {n}", email=f"m{n}@example.com", submit_date=timezone.now())
     # The first page of responses is one query, with the totals of all.
-    assert count_post_queries(client, post) == seven == 3
+    costs_three_queries()
 
 
 # Pages of responses ---------------------------------------------------------------
@@ -235,7 +225,7 @@ def busy_post(post, settings):
 
 def numbers_and_names(page):
     return [
-        (item.select_one(".response__number").get_text(), item.select_one("cite").get_text())
+        (text_of(item, ".response__number"), text_of(item, "cite"))
         for item in page.select(".response")
     ]
 
@@ -243,7 +233,7 @@ def numbers_and_names(page):
 def test_long_discussions_break_into_pages_of_threads(client, busy_post):
     post, threads = busy_post
     first = soup(client.get(post.url))
-    assert first.select_one("#responses-heading").get_text().startswith("14 Responses")
+    assert text_of(first, "#responses-heading").startswith("14 Responses")
     shown = numbers_and_names(first)
     assert shown[:3] == [("1.", "Reader 0"), ("2.", "Replier"), ("3.", "Reader 1")]
     assert len(first.select("#responses > ol > li")) == 5
@@ -252,7 +242,7 @@ def test_long_discussions_break_into_pages_of_threads(client, busy_post):
                      f"{post.url}comment-page-3/#responses"]  # fmt: skip
     third = soup(client.get(f"{post.url}comment-page-3/"))
     assert numbers_and_names(third) == [("13.", "Reader 10"), ("14.", "Reader 11")]
-    assert third.select_one('.responses__pages [aria-current="page"]').get_text() == "3"
+    assert text_of(third, '.responses__pages [aria-current="page"]') == "3"
     assert third.select_one('link[rel="canonical"]')["href"].endswith(f"{post.url}comment-page-3/")
 
 
@@ -277,7 +267,7 @@ def test_links_to_a_response_open_the_page_it_is_on(client, busy_post):
     assert f"{post.url}comment-page-3/#comment-{threads[11].pk}" in feed
     reply = page.select_one(f"#comment-{threads[7].pk} .response__reply a")["href"]
     form = soup(client.get(f"{post.url}comment-page-2/{reply}"))
-    assert "Reply to Reader 7" in form.select_one("#respond-heading").get_text()
+    assert "Reply to Reader 7" in text_of(form, "#respond-heading")
 
 
 def pages_as_read(post, held_ids, per_page):
@@ -367,24 +357,21 @@ def rendered_form(post, form):
 
 @FORM_STATES
 def test_the_form_shows_every_field_and_escapes_what_the_visitor_typed(post, data):
-    from bs4 import BeautifulSoup
-
     from blog.responses.forms import ResponseForm
 
     form = ResponseForm(post, data=data)
     if data is not None:
         assert not form.is_valid()
     html = rendered_form(post, form)
-    page = BeautifulSoup(html, "html.parser")
+    page = parse(html)
     names = {field["name"] for field in page.select("input, textarea")}
     assert names == {field.html_name for field in form}
     assert len(names) == 11
     for field in form.visible_fields():
-        assert page.select_one(f"label[for={field.auto_id}]").get_text().rstrip(":") == field.label
+        assert text_of(page, f"label[for={field.auto_id}]").rstrip(":") == field.label
     if data and data["name"].startswith("Ann"):
         assert page.select_one("#id_name")["value"] == data["name"]
         assert "&lt;script&gt;" in html and "<script>" not in html
         assert page.select_one('p.field-error[role="alert"]')  # the bad reply's error
     if data and data["email"] == "not an address":
-        error = page.select_one("#id_email-error")
-        assert error is not None and error.get_text().strip()
+        assert text_of(page, "#id_email-error")

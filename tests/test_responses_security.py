@@ -1,12 +1,12 @@
 """Everything a visitor writes renders inert: on the page, in feeds and in emails."""
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core import mail
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
 from tests.builders import make_post
+from tests.html import parse, soup, text_of, texts_of
 from tests.responses import approve_sender, make_response, respond, rules
 
 XSS_PAYLOADS = [
@@ -30,7 +30,7 @@ def post(site_tree):
 
 
 def dangerous(html):
-    page = BeautifulSoup(html, "html.parser")
+    page = parse(html)
     main = page.select_one("#responses")
     found = []
     for tag in main.find_all(True):
@@ -56,9 +56,9 @@ def test_payloads_posted_through_the_form_render_inert(client, post, payload):
     # What the visitor wrote shows exactly as written: not evaluated as a
     # template ({{ 7*7 }} stays, never 49), not turned into markup. Only the
     # name and the text are compared: the response's time may contain "49".
-    page = BeautifulSoup(html, "html.parser")
-    texts = [el.get_text().strip() for el in page.select("#responses .response__text")]
-    names = [el.get_text().strip() for el in page.select("#responses .response__author")]
+    page = parse(html)
+    texts = texts_of(page, "#responses .response__text")
+    names = texts_of(page, "#responses .response__author")
     assert f"Hi {payload}" in texts
     assert payload[:50] in names
     stored = XtdComment.norel_objects.get(comment=f"Hi {payload}")
@@ -70,9 +70,9 @@ def test_payloads_posted_through_the_form_render_inert(client, post, payload):
 )
 def test_a_website_is_only_linked_when_it_is_http(client, post, url):
     make_response(post, name="Eve", email="eve@example.com", user_url=url)
-    page = BeautifulSoup(client.get(post.url).content, "html.parser")
+    page = soup(client.get(post.url))
     assert page.select_one(".response__author a") is None
-    assert page.select_one(".response__author").get_text() == "Eve"
+    assert text_of(page, ".response__author") == "Eve"
     assert respond(client, post, url=url).status_code == 400  # the form refuses it too
 
 
@@ -83,8 +83,8 @@ def test_a_website_link_keeps_its_address_inert(client, post):
     make_response(post, name="Eve", email="eve@example.com", user_url=url)
     html = client.get(post.url).content.decode()
     assert dangerous(html) == []
-    link = BeautifulSoup(html, "html.parser").select_one(".response__author a")
-    assert (link["href"], link.get_text()) == (url, "Eve")
+    link = parse(html).select_one(".response__author a")
+    assert (link["href"], text_of(link)) == (url, "Eve")
 
 
 @pytest.mark.parametrize("payload", XSS_PAYLOADS[:5])
@@ -99,6 +99,6 @@ def test_payloads_are_escaped_in_feeds_and_emails(
     with django_capture_on_commit_callbacks(execute=True):
         respond(client, post, name="Mallory", email="m@example.com", comment=payload)
     html = mail.outbox[-1].alternatives[0][0]
-    body = BeautifulSoup(html, "html.parser")
+    body = parse(html)
     assert not body.find(["script", "img", "svg", "iframe"])
     assert all(not a.get("href", "").startswith("javascript:") for a in body.find_all("a"))

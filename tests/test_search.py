@@ -3,10 +3,7 @@
 import datetime
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,16 +11,12 @@ from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 
 from search.views import FILTER_CHOICES_KEY
 from tests.builders import make_post, make_tag, publish
+from tests.html import soup, text_of, texts_of
 from tests.responses import make_response
 
 
-def soup(response):
-    assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser")
-
-
 def titles(client, **params):
-    return [h.get_text() for h in soup(client.get("/search/", params)).select(".search-result h2")]
+    return texts_of(soup(client.get("/search/", params)), ".search-result h2")
 
 
 @pytest.fixture
@@ -57,15 +50,15 @@ def test_title_matches_rank_first(client, posts):
 
 def test_each_result_shows_what_a_reader_needs(client, posts):
     page = soup(client.get("/search/", {"q": "bootstrapped"}))
-    assert page.find("h1").get_text() == "Search results for “bootstrapped”"
-    assert "Search results for “bootstrapped”" in page.title.get_text()
-    assert page.select_one(".search-count").get_text() == "1 post found."
+    assert text_of(page, "h1") == "Search results for “bootstrapped”"
+    assert "Search results for “bootstrapped”" in text_of(page, "title")
+    assert text_of(page, ".search-count") == "1 post found."
     result = page.select_one(".search-result")
     assert result.select_one("h2 a")["href"] == posts["titled"].url
-    assert result.select_one("time").get_text() == "December 15th, 2008"
-    assert "1 Response" in result.get_text()
-    assert [a.get_text() for a in result.select(".post-tags a")] == ["internet", "niche"]
-    marks = [m.get_text() for m in result.select(".search-result__snippet mark")]
+    assert text_of(result, "time") == "December 15th, 2008"
+    assert "1 Response" in text_of(result)
+    assert texts_of(result, ".post-tags a") == ["internet", "niche"]
+    marks = texts_of(result, ".search-result__snippet mark")
     assert marks == ["Bootstrapped"]
 
 
@@ -98,8 +91,8 @@ def test_a_posts_own_markup_shows_as_text_around_the_marks(client, site_tree):
 )
 def test_stemming_and_partial_words(client, posts, query, expected_mark):
     page = soup(client.get("/search/", {"q": query}))
-    assert [h.get_text() for h in page.select(".search-result h2")] == ["The niche"]
-    assert expected_mark in [m.get_text() for m in page.select(".search-result__snippet mark")]
+    assert texts_of(page, ".search-result h2") == ["The niche"]
+    assert expected_mark in texts_of(page, ".search-result__snippet mark")
 
 
 def test_marketing_finds_market_too(client, posts):
@@ -122,7 +115,7 @@ def test_numbered_pagination_keeps_the_query(client, site_tree):
     for n in range(23):
         make_post(site_tree.blog, f"Marketing note {n}")
     page = soup(client.get("/search/", {"q": "marketing", "page": "3"}))
-    assert page.select_one(".search-count").get_text() == "23 posts found."
+    assert text_of(page, ".search-count") == "23 posts found."
     assert len(page.select(".search-result")) == 3
     links = [a["href"] for a in page.select(".pagination a")]
     assert "?q=marketing&page=1" in links and "?q=marketing&page=2" in links
@@ -133,8 +126,8 @@ def test_a_page_past_the_end_shows_the_last_one(client, site_tree, asked, shown,
     for n in range(23):
         make_post(site_tree.blog, f"Marketing note {n}")
     page = soup(client.get("/search/", {"q": "marketing", "page": asked}))
-    assert page.select_one(".search-count").get_text() == "23 posts found."
-    assert page.select_one(".pagination [aria-current]").get_text(strip=True) == str(shown)
+    assert text_of(page, ".search-count") == "23 posts found."
+    assert text_of(page, ".pagination [aria-current]") == str(shown)
     assert len(page.select(".search-result")) == results
 
 
@@ -147,10 +140,10 @@ def test_words_split_between_title_and_body_still_match(client, site_tree):
 
 def test_no_results_suggests_tags_and_latest_posts(client, posts):
     page = soup(client.get("/search/", {"q": "zebra"}))
-    assert page.select_one(".search-count").get_text() == "0 posts found."
+    assert text_of(page, ".search-count") == "0 posts found."
     suggestions = page.select_one(".no-results")
-    assert [a.get_text() for a in suggestions.select(".tag-cloud a")] == ["internet", "niche"]
-    latest = [a.get_text() for a in suggestions.select("ul:not(.tag-cloud) a")]
+    assert texts_of(suggestions, ".tag-cloud a") == ["internet", "niche"]
+    latest = texts_of(suggestions, "ul:not(.tag-cloud) a")
     assert latest == ["Notes from a conference", "The niche"]
 
 
@@ -178,8 +171,8 @@ def test_the_count_leaves_out_what_visitors_may_not_see(client, posts, site_tree
 
     def found(**params):
         page = soup(client.get("/search/", params))
-        shown = sorted(h.get_text() for h in page.select(".search-result h2"))
-        return page.select_one(".search-count").get_text(), shown
+        shown = sorted(texts_of(page, ".search-result h2"))
+        return text_of(page, ".search-count"), shown
 
     visible = ["Notes from a conference", "The niche"]
     assert found(q="niche") == ("2 posts found.", visible)
@@ -191,7 +184,7 @@ def test_the_count_leaves_out_what_visitors_may_not_see(client, posts, site_tree
 def test_promoted_results_follow_the_editors(client, posts):
     def promoted():
         page = soup(client.get("/search/", {"q": "Niche"}))
-        return [a.get_text() for a in page.select(".promoted a")]
+        return texts_of(page, ".promoted a")
 
     assert promoted() == []
     pick = SearchPromotion.objects.create(query=Query.get("niche"), page=posts["titled"])
@@ -216,8 +209,8 @@ def test_promoted_results_and_popular_search_terms(client, posts):
     )
     page = soup(client.get("/search/", {"q": "niche"}))
     promoted = page.select_one(".promoted")
-    assert promoted.select_one("a").get_text() == "Notes from a conference"
-    assert "Start here." in promoted.get_text()
+    assert text_of(promoted, "a") == "Notes from a conference"
+    assert "Start here." in text_of(promoted)
     client.get("/search/", {"q": "niche"})
     assert Query.get("niche").hits == 2
 
@@ -234,22 +227,21 @@ def test_opensearch_description(client, site_tree):
     assert url.get("template") == "http://testserver/search/?q={searchTerms}"
 
 
-def test_queries_per_search_are_constant(client, site_tree):
+def test_queries_per_search_are_constant(client, site_tree, django_assert_num_queries):
     tags = [make_tag(f"t{n}") for n in range(3)]
     for n in range(3):
         make_post(site_tree.blog, f"Marketing {n}", tags=tags)
 
-    def count():
-        with CaptureQueriesContext(connection) as captured:
+    def costs_seven_queries():
+        with django_assert_num_queries(7):
             assert client.get("/search/", {"q": "marketing"}).status_code == 200
-        return len(captured)
 
     client.get("/search/", {"q": "marketing"})  # the filters' years and tags get cached
-    few = count()
+    costs_seven_queries()
     for n in range(20):
         make_post(site_tree.blog, f"More marketing {n}", tags=tags)
     client.get("/search/", {"q": "marketing"})
-    assert count() == few
+    costs_seven_queries()
 
 
 def test_filter_choices_follow_publishing(client, site_tree):

@@ -1,9 +1,9 @@
 """The plain search page: finds live posts, and odd input never gives a 500."""
 
 import pytest
-from bs4 import BeautifulSoup
 
 from tests.builders import make_post
+from tests.html import soup, text_of, texts_of
 
 
 @pytest.fixture
@@ -15,17 +15,15 @@ def posts(site_tree):
 
 
 def result_titles(response):
-    assert response.status_code == 200
-    page = BeautifulSoup(response.content, "html.parser")
-    return [h.get_text() for h in page.select(".post-card__title")]
+    return texts_of(soup(response), ".post-card__title")
 
 
 def test_search_finds_live_public_posts_only(client, posts):
     response = client.get("/search/", {"q": "micro"})
     assert result_titles(response) == ["The Rise of the Micro Expert"]
-    page = BeautifulSoup(response.content, "html.parser")
-    assert page.find("h1").get_text() == "Search results for “micro”"
-    assert "Search results for “micro”" in page.find("title").get_text()
+    page = soup(response)
+    assert text_of(page, "h1") == "Search results for “micro”"
+    assert "Search results for “micro”" in text_of(page, "title")
     assert page.find("input", attrs={"name": "q"})["value"] == "micro"
 
 

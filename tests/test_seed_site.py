@@ -4,12 +4,12 @@ import datetime
 from io import StringIO
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core.management import call_command
 from wagtail.models import Page, Site
 
 from blog.models import BlogPostPage, BlogTag
 from home.models import AboutPage, HomePage, NewHerePage
+from tests.html import soup, text_of, texts_of
 
 
 def seed(*args):
@@ -47,19 +47,19 @@ def test_seed_builds_the_seed_blog(client):
         "niche",
     ]
 
-    page = BeautifulSoup(client.get(post.url).content, "html.parser")
+    page = soup(client.get(post.url))
     body = page.select_one(".post-body")
-    text = body.get_text()
+    text = text_of(body)
     # The author's own words, typos included.
     assert "for example I’ve found Iam an micro expert in:" in text
     assert "With this in mind you can really do what you love and make a few bucks" in text
-    items = [li.get_text() for li in body.select("ul > li")]
+    items = texts_of(body, "ul > li")
     assert items == [
         "Managing virtual teams across multiple countries, time zones and long time periods",
         "Twitter Evangelist: the art of using twitter",
         "Bootstrapped Marketing",
     ]
-    assert page.find("time").get_text() == "December 15th, 2008"
+    assert text_of(page, "time") == "December 15th, 2008"
 
     assert AboutPage.objects.get().live
     new_here = NewHerePage.objects.get()

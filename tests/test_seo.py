@@ -7,22 +7,17 @@ from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core import mail
 from django.utils import timezone
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 
 from tests.builders import make_author, make_post, make_tag, publish
+from tests.html import soup, text_of
 from tests.responses import make_response
 
 ORIGIN = "http://testserver"
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-
-
-def soup(response):
-    assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def meta(page, name):
@@ -248,13 +243,13 @@ def test_share_box_sits_between_the_tags_and_the_responses(client, site_tree, po
     assert box["data-share-title"] == "The Rise of the Micro Expert"
     assert box["data-share-text"] == "We are all micro experts."
 
-    buttons = {button.get_text(): button for button in box.find_all("button")}
+    buttons = {text_of(button): button for button in box.find_all("button")}
     assert set(buttons) == {"Share…", "Copy link"}
     for button in buttons.values():
         # Hidden until share.js finds the browser can do it.
         assert button.has_attr("hidden") and button["type"] == "button"
     status = box.find(attrs={"role": "status"})
-    assert status["aria-live"] == "polite" and status.get_text() == ""
+    assert status["aria-live"] == "polite" and text_of(status) == ""
     # Nothing to fill in and send: the server never mails anyone for a visitor.
     assert not box.find_all(["form", "input"])
 

@@ -125,17 +125,7 @@ def test_redis_url_selects_the_shared_cache():
     assert shared.stdout.strip() == "django_redis.cache.RedisCache"
 
 
-def redis_reachable():
-    import socket
-
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not redis_reachable(), reason="needs Redis on 127.0.0.1:6379")
+@pytest.mark.redis
 def test_the_redis_cache_stores_and_reads_back():
     from django_redis.cache import RedisCache
 

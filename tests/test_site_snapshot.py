@@ -3,10 +3,7 @@ never out of date after an editor's change."""
 
 import time
 
-from bs4 import BeautifulSoup
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction, Site
 
 from blog.models import CommentSettings
@@ -14,24 +11,24 @@ from home.models import ContentPage
 from pagecache import snapshot
 from pagecache.tags import SITE, changed_key
 from tests.builders import make_post, paragraph, publish
+from tests.html import soup, text_of, texts_of
 
 
 def page(client, url, status=200):
-    response = client.get(url)
-    assert response.status_code == status, url
-    return BeautifulSoup(response.content, "html.parser")
+    return soup(client.get(url), status)
 
 
 def menu(client, url="/"):
-    return [a.get_text() for a in page(client, url).select(".site-nav a")]
+    return texts_of(page(client, url), ".site-nav a")
 
 
-def test_a_page_under_home_costs_no_query_once_the_snapshot_is_made(client, site_tree):
+def test_a_page_under_home_costs_no_query_once_the_snapshot_is_made(
+    client, site_tree, django_assert_num_queries
+):
     page(client, "/about/")
-    with CaptureQueriesContext(connection) as queries:
+    with django_assert_num_queries(0):
         html = page(client, "/about/")
-    assert html.select_one("h1").get_text() == "About"
-    assert len(queries) == 0, [q["sql"] for q in queries.captured_queries]
+    assert text_of(html, "h1") == "About"
 
 
 def test_a_renamed_section_shows_in_the_navigation_at_once(client, site_tree):
@@ -39,7 +36,7 @@ def test_a_renamed_section_shows_in_the_navigation_at_once(client, site_tree):
     site_tree.about.title = "About me"
     publish(site_tree.about)
     assert menu(client) == ["Home", "Blog", "About me", "New Here?"]
-    assert page(client, "/about/").select_one("h1").get_text() == "About me"
+    assert text_of(page(client, "/about/"), "h1") == "About me"
 
 
 def test_a_new_page_answers_at_once_and_an_unpublished_one_is_gone(client, site_tree):
@@ -50,7 +47,7 @@ def test_a_new_page_answers_at_once_and_an_unpublished_one_is_gone(client, site_
     site_tree.home.add_child(instance=colophon)
     page(client, "/colophon/", status=404)  # a draft
     publish(colophon)
-    assert page(client, "/colophon/").select_one("h1").get_text() == "Colophon"
+    assert text_of(page(client, "/colophon/"), "h1") == "Colophon"
     colophon.unpublish()
     page(client, "/colophon/", status=404)
 
@@ -62,8 +59,8 @@ def test_the_home_page_follows_its_blog_being_unpublished_and_published(client, 
 
     def front():
         html = page(client, "/")
-        titles = [h.get_text() for h in html.select(".post-card__title")]
-        return "On the front page" in titles, "All posts →" in html.get_text()
+        titles = texts_of(html, ".post-card__title")
+        return "On the front page" in titles, "All posts →" in text_of(html)
 
     assert front() == (True, True)
     site_tree.blog.unpublish()
@@ -80,7 +77,7 @@ def test_a_page_added_live_without_a_revision_answers_at_once(client, site_tree)
             title="Now", slug="now", body=paragraph("<p>Today.</p>"), show_in_menus=True
         )
     )
-    assert page(client, "/now/").select_one("h1").get_text() == "Now"
+    assert text_of(page(client, "/now/"), "h1") == "Now"
     assert menu(client) == ["Home", "Blog", "About", "New Here?", "Now"]
 
 
@@ -97,7 +94,7 @@ def test_an_alias_keeps_its_sources_view_restriction(client, site_tree):
 def test_a_moved_page_answers_at_its_new_address_at_once(client, site_tree):
     page(client, "/new-here/")
     site_tree.new_here.move(site_tree.about, pos="last-child")
-    assert page(client, "/about/new-here/").select_one("h1").get_text() == "New Here?"
+    assert text_of(page(client, "/about/new-here/"), "h1") == "New Here?"
     # Wagtail keeps the old address as a redirect to the new one.
     response = client.get("/new-here/")
     assert (response.status_code, response["Location"]) == (301, "/about/new-here/")
@@ -138,7 +135,7 @@ def test_response_settings_apply_at_once(client, site_tree):
     settings.save()
     html = page(client, post.url)
     assert html.select_one("#respond form") is None
-    assert html.select_one(".responses__closed").get_text() == "Comments are closed."
+    assert text_of(html, ".responses__closed") == "Comments are closed."
 
 
 def test_a_site_renamed_shows_at_once(client, site_tree):
@@ -146,7 +143,7 @@ def test_a_site_renamed_shows_at_once(client, site_tree):
     site = Site.objects.get(is_default_site=True)
     site.site_name = "Micro Experts"
     site.save()
-    assert page(client, "/").select_one(".site-title a").get_text() == "Micro Experts"
+    assert text_of(page(client, "/"), ".site-title a") == "Micro Experts"
 
 
 def test_links_follow_a_renamed_home_page_at_once(client, site_tree):
@@ -175,7 +172,7 @@ def test_a_copy_left_by_the_previous_release_is_not_read(client, site_tree):
     del old.__dict__["site_root_paths"]
     for layout in ("site-lookups", "site-lookups:2"):
         cache.set_many({f"{layout}:data": old, f"{layout}:made": old.made}, timeout=None)
-    assert page(client, "/about/").select_one("h1").get_text() == "About"
+    assert text_of(page(client, "/about/"), "h1") == "About"
     assert page(client, "/blog/").select_one(".site-nav a[href='/about/']")
 
 
@@ -195,17 +192,18 @@ def test_an_unknown_host_gets_the_default_site(client, site_tree, settings):
     page(client, "/about/")
     response = client.get("/about/", headers={"host": "other.example"})
     assert response.status_code == 200
-    assert BeautifulSoup(response.content, "html.parser").h1.get_text() == "About"
+    assert text_of(soup(response), "h1") == "About"
 
 
-def test_switched_off_every_request_reads_the_database(client, site_tree, settings):
+def test_switched_off_every_request_reads_the_database(
+    client, site_tree, settings, django_assert_num_queries
+):
     settings.SITE_LOOKUPS = False
     page(client, "/about/")
-    with CaptureQueriesContext(connection) as queries:
-        html = page(client, "/about/")
-    assert html.select_one("h1").get_text() == "About"
     # The site, the home page's type, the page and its type, two for restrictions, the menu.
-    assert len(queries) == 7
+    with django_assert_num_queries(7):
+        html = page(client, "/about/")
+    assert text_of(html, "h1") == "About"
     assert menu(client) == ["Home", "Blog", "About", "New Here?"]
 
 

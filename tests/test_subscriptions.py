@@ -6,7 +6,6 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core import mail, signing
 from django.core.cache import cache
 from django.core.management import call_command
@@ -16,6 +15,7 @@ from django.utils import timezone
 from blog.models import BlogPostPage, PostEmail, Subscriber
 from blog.signal_handlers import email_subscribers
 from tests.builders import build_site, paragraph, publish
+from tests.html import parse, text_of
 
 
 def path_of(url):
@@ -119,7 +119,7 @@ def test_the_page_says_the_same_whether_the_address_is_known(
         unknown = subscribe(client, "new@example.com", ip="198.51.100.4").content.decode()
 
     def main(html):
-        return BeautifulSoup(html, "html.parser").find("main").get_text()
+        return text_of(parse(html), "main")
 
     assert main(known).replace("known@example.com", "X") == main(unknown).replace(
         "new@example.com", "X"
