@@ -18,9 +18,9 @@ Each run publishes a fresh post (subscribers stay) and measures:
      queue: emails received by the sink (asserted equal to N) per second.
 
 The sink's event loop runs in a thread of this process by default; `--sink process`
-moves it to a child process, as a real mail server would be (on a 2-CPU machine that
-measured some 10% slower, the worker, the sink and PostgreSQL then contending for two
-CPUs). Results go to bench/results/subscriptions-DATE.json.
+moves it to a child process, as a real mail server would be (slower on a 2-CPU machine:
+the worker, the sink and PostgreSQL then contend for two CPUs; bench/RESULTS.md has the
+figures). Results go to bench/results/subscriptions-DATE.json.
 """
 
 import argparse
