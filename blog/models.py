@@ -339,13 +339,13 @@ class BlogPostPage(RestrictionsFromSnapshot, RoutablePageMixin, Page):
             # ?replytocom=<id> is the reply link: it works without JavaScript.
             node = page.node(request.GET.get("replytocom", ""))
             can_reply = node and not node.held
-            can_reply = can_reply and node.comment.level < settings.COMMENTS_XTD_MAX_THREAD_LEVEL
-            reply_to = node.comment if can_reply else None
+            can_reply = can_reply and node.response.level < settings.COMMENTS_XTD_MAX_THREAD_LEVEL
+            reply_to = node.response if can_reply else None
             form = ResponseForm(self, reply_to=reply_to)
             context["replying_to"] = reply_to
         elif form is not None:
             node = page.node(form.data.get("reply_to", ""))
-            context["replying_to"] = node.comment if node else None
+            context["replying_to"] = node.response if node else None
         context["response_form"] = form
         # The body of the "email this to a friend" link.
         context["share_text"] = "\n\n".join(

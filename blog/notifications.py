@@ -51,20 +51,20 @@ def moderators():
 
 
 @task()
-def notify_moderators(comment_id, reasons):
-    comment = XtdComment.norel_objects.filter(pk=comment_id, is_public=False).first()
-    if comment is None:  # approved or removed before the worker got here
+def notify_moderators(response_id, reasons):
+    response = XtdComment.norel_objects.filter(pk=response_id, is_public=False).first()
+    if response is None:  # approved or removed before the worker got here
         return 0
-    post = comment.content_object
+    post = response.content_object
     recipients = sorted({user.email for user in moderators()})
     if not recipients or post is None:
         return 0
     context = {
-        "comment": comment,
+        "response": response,
         "post": post,
         "post_url": site_url(post.get_url()),
         "reasons": reasons,
-        "moderate_url": site_url(reverse("blog_responses:edit", args=[comment.pk])),
+        "moderate_url": site_url(reverse("blog_responses:edit", args=[response.pk])),
         "pending_url": site_url(reverse("blog_responses:index") + "?status=pending"),
     }
     send(
@@ -77,27 +77,27 @@ def notify_moderators(comment_id, reasons):
 
 
 @task()
-def notify_followers(comment_id):
+def notify_followers(response_id):
     """Email everyone in the thread who asked for follow-up replies (not the replier)."""
-    comment = XtdComment.norel_objects.filter(pk=comment_id, is_public=True).first()
-    if comment is None or comment.parent_id == comment.pk:
+    response = XtdComment.norel_objects.filter(pk=response_id, is_public=True).first()
+    if response is None or response.parent_id == response.pk:
         return 0
-    post = comment.content_object
+    post = response.content_object
     if post is None:
         return 0
-    _notice, first_time = ReplyNotice.objects.get_or_create(response_id=comment.pk)
+    _notice, first_time = ReplyNotice.objects.get_or_create(response_id=response.pk)
     if not first_time:
         return 0  # shown before, hidden, and shown again: its followers already know
     followers = XtdComment.norel_objects.filter(
-        thread_id=comment.thread_id, followup=True, is_public=True, is_removed=False
-    ).exclude(user_email__iexact=comment.user_email)
+        thread_id=response.thread_id, followup=True, is_public=True, is_removed=False
+    ).exclude(user_email__iexact=response.user_email)
     sent = 0
     for email in sorted({c.user_email.lower() for c in followers}):
         mute_url = site_url(reverse("blog_mute_replies", args=[mute_token(email, post.pk)]))
         context = {
-            "comment": comment,
+            "response": response,
             "post": post,
-            "reply_url": site_url(response_url(post.get_url(), comment)),
+            "reply_url": site_url(response_url(post.get_url(), response)),
             "mute_url": mute_url,
         }
         send(
@@ -111,14 +111,14 @@ def notify_followers(comment_id):
     return sent
 
 
-def response_held(comment, reasons):
-    notify_moderators.enqueue(comment.pk, list(reasons))
+def response_held(response, reasons):
+    notify_moderators.enqueue(response.pk, list(reasons))
 
 
-def response_published(comment):
+def response_published(response):
     """Call whenever a response becomes visible: posted by a known commenter or approved."""
-    if comment.parent_id and comment.parent_id != comment.pk:
-        notify_followers.enqueue(comment.pk)
+    if response.parent_id and response.parent_id != response.pk:
+        notify_followers.enqueue(response.pk)
 
 
 # Subscriptions ------------------------------------------------------------------

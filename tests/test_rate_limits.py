@@ -84,4 +84,4 @@ def test_a_refused_or_given_back_action_is_not_counted(shared_cache):
     # Refused: nothing counted in the longer window either, so one more fits there.
     rate_limits.give_back("someone", limits)
     assert rate_limits.take("someone", limits) == 0
-    assert rate_limits.take("someone else", limits) == 0
+    assert rate_limits.take("someone-else", limits) == 0

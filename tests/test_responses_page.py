@@ -317,7 +317,7 @@ def test_every_page_of_responses_whatever_the_page_size(post, settings, per_page
         stack = list(reversed(page.roots))
         while stack:
             node = stack.pop()
-            shown.append((node.comment.pk, node.number))
+            shown.append((node.response.pk, node.number))
             stack.extend(reversed(node.children))
         assert (page.number, page.pages, page.count) == (number, len(expected), 17)
         assert shown == page_responses

@@ -83,14 +83,14 @@ class ModerationPermissionPolicy(ModelPermissionPolicy):
         return super().users_with_any_permission(["moderate"])
 
 
-def status_of(comment):
-    if comment.is_removed:
+def status_of(response):
+    if response.is_removed:
         return "removed"
-    return "approved" if comment.is_public else "pending"
+    return "approved" if response.is_public else "pending"
 
 
-def is_visible(comment):
-    return comment.is_public and not comment.is_removed
+def is_visible(response):
+    return response.is_public and not response.is_removed
 
 
 def pending_count():
@@ -109,17 +109,17 @@ def filter_responses(queryset, status="", query=""):
     return queryset
 
 
-def after(comment, action):
+def after(response, action):
     """(is_public, is_removed) once the action is done."""
     return {
         "approve": (True, False),
-        "unapprove": (False, comment.is_removed),
-        "remove": (comment.is_public, True),
-        "restore": (comment.is_public, False),
+        "unapprove": (False, response.is_removed),
+        "remove": (response.is_public, True),
+        "restore": (response.is_public, False),
     }[action]
 
 
-def moderate(comments, action):
+def moderate(responses, action):
     """Approve, unapprove, remove or restore these responses: (changed, skipped).
 
     Hiding (unapprove, remove) goes through save(), so that xtd's pre_save
@@ -136,37 +136,37 @@ def moderate(comments, action):
     showing = action in ("approve", "restore")
     # Parents before their replies when showing; replies first when hiding, so
     # that a parent's cascade never leaves a stale reply in this list.
-    comments = sorted(comments, key=lambda c: (c.level, c.pk), reverse=not showing)
-    parent_ids = {c.parent_id for c in comments if c.parent_id != c.pk}
+    responses = sorted(responses, key=lambda c: (c.level, c.pk), reverse=not showing)
+    parent_ids = {c.parent_id for c in responses if c.parent_id != c.pk}
     visible_ids = set(
         XtdComment.norel_objects.filter(STATUS_FILTERS["approved"], pk__in=parent_ids)
         .values_list("pk", flat=True)
         .order_by()
     )
     changed, skipped = [], []
-    for comment in comments:
-        is_public, is_removed = after(comment, action)
-        if (is_public, is_removed) == (comment.is_public, comment.is_removed):
+    for response in responses:
+        is_public, is_removed = after(response, action)
+        if (is_public, is_removed) == (response.is_public, response.is_removed):
             continue
         becomes_visible = is_public and not is_removed
-        is_reply = comment.parent_id != comment.pk
-        if becomes_visible and is_reply and comment.parent_id not in visible_ids:
-            skipped.append(comment)
+        is_reply = response.parent_id != response.pk
+        if becomes_visible and is_reply and response.parent_id not in visible_ids:
+            skipped.append(response)
             continue
-        comment.is_public, comment.is_removed = is_public, is_removed
+        response.is_public, response.is_removed = is_public, is_removed
         if showing:
-            XtdComment.norel_objects.filter(pk=comment.pk).update(
+            XtdComment.norel_objects.filter(pk=response.pk).update(
                 is_public=is_public, is_removed=is_removed
             )
         else:
-            comment.save(update_fields=["is_public", "is_removed"])
+            response.save(update_fields=["is_public", "is_removed"])
         if becomes_visible:
-            visible_ids.add(comment.pk)
-            transaction.on_commit(partial(response_shown.send, XtdComment, response=comment))
+            visible_ids.add(response.pk)
+            transaction.on_commit(partial(response_shown.send, XtdComment, response=response))
         else:
-            visible_ids.discard(comment.pk)
-        changed.append(comment)
-    for post_pk in {int(comment.object_pk) for comment in changed}:
+            visible_ids.discard(response.pk)
+        changed.append(response)
+    for post_pk in {int(response.object_pk) for response in changed}:
         responses_changed.send(sender=XtdComment, post_pk=post_pk)
     return changed, skipped
 
@@ -192,22 +192,22 @@ def moderation_messages(request, action, changed, skipped):
         )
 
 
-def attach_posts(comments):
+def attach_posts(responses):
     """Set post_title and post_edit_url on each response with one query for the page."""
     post_type = ContentType.objects.get_for_model(post_model())
     pks = {
         int(c.object_pk)
-        for c in comments
+        for c in responses
         if c.content_type_id == post_type.pk and c.object_pk.isdigit()
     }
     titles = dict(Page.objects.filter(pk__in=pks).order_by().values_list("pk", "title"))
-    for comment in comments:
-        pk = int(comment.object_pk) if comment.object_pk.isdigit() else None
-        comment.post_title = titles.get(pk) if comment.content_type_id == post_type.pk else None
-        comment.post_edit_url = (
-            reverse("wagtailadmin_pages:edit", args=[pk]) if comment.post_title else None
+    for response in responses:
+        pk = int(response.object_pk) if response.object_pk.isdigit() else None
+        response.post_title = titles.get(pk) if response.content_type_id == post_type.pk else None
+        response.post_edit_url = (
+            reverse("wagtailadmin_pages:edit", args=[pk]) if response.post_title else None
         )
-    return comments
+    return responses
 
 
 def safe_website(url):
@@ -382,23 +382,23 @@ class ResponseView(
         _author, name, email = reply_author(self.blog_post, self.request.user)
         return ReplyForm(data, parent=parent, name=name, email=email)
 
-    def response_url(self, comment):
-        return reverse(self.edit_url_name, args=[comment.pk])
+    def response_url(self, response):
+        return reverse(self.edit_url_name, args=[response.pk])
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        comment = self.object
-        status = status_of(comment)
+        response = self.object
+        status = status_of(response)
         post = self.blog_post
-        replies = XtdComment.norel_objects.filter(parent_id=comment.pk).exclude(pk=comment.pk)
+        replies = XtdComment.norel_objects.filter(parent_id=response.pk).exclude(pk=response.pk)
         context.update(
-            response=comment,
+            response=response,
             status=status,
             status_label=STATUS_LABELS[status],
             actions=AVAILABLE_ACTIONS[status],
-            website_href=safe_website(comment.user_url),
+            website_href=safe_website(response.user_url),
             post=post,
-            live_url=response_url(post.get_url(self.request), comment)
+            live_url=response_url(post.get_url(self.request), response)
             if post and post.live
             else None,
             post_edit_url=reverse("wagtailadmin_pages:edit", args=[post.pk]) if post else None,

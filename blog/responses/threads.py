@@ -11,7 +11,7 @@ from django.db.models import Count, F, Q, Window
 from django_comments_xtd.models import XtdComment
 
 # What the post page shows of a response. Its rows come as named tuples of these
-# (ResponseNode.comment), not XtdComment instances: a page of 50 threads is a hundred
+# (ResponseNode.response), not XtdComment instances: a page of 50 threads is a hundred
 # rows or more, and building models for them costs more than the rows themselves.
 SHOWN_FIELDS = (
     "pk",
@@ -35,7 +35,7 @@ def post_model():
 
 @dataclass
 class ResponseNode:
-    comment: tuple  # a row of SHOWN_FIELDS
+    response: tuple  # a row of SHOWN_FIELDS
     number: int
     held: bool = False
     children: list = field(default_factory=list)
@@ -151,15 +151,15 @@ def response_page(post, number=1, held_ids=()):
         page_rows = shown_rows.values_list(*SHOWN_FIELDS, named=True) if shown else []
     shown = set(shown)
     nodes, roots = {}, []
-    for comment in page_rows:
-        if comment.pk not in numbers or comment.thread_id not in shown:
+    for row in page_rows:
+        if row.pk not in numbers or row.thread_id not in shown:
             continue
-        node = ResponseNode(comment=comment, number=numbers[comment.pk], held=not comment.is_public)
-        nodes[comment.pk] = node
-        if comment.parent_id == comment.pk:
+        node = ResponseNode(response=row, number=numbers[row.pk], held=not row.is_public)
+        nodes[row.pk] = node
+        if row.parent_id == row.pk:
             roots.append(node)
         else:
-            nodes[comment.parent_id].children.append(node)
+            nodes[row.parent_id].children.append(node)
     return ResponsePage(roots=roots, count=count, number=number, pages=pages, by_pk=nodes)
 
 
