@@ -334,6 +334,9 @@ class BlogPostPage(RestrictionsFromSnapshot, RoutablePageMixin, Page):
         context["responses_feed_url"] = self.responses_feed_url(request)
         context["responses_open"] = self.accepts_responses(CommentSettings.load(request))
         context["max_reply_level"] = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
+        # How long the responses and the blank form are kept as fragments: no longer than
+        # a cached page, so a release's new markup shows as soon after as its pages do.
+        context["fragment_seconds"] = settings.PAGE_CACHE_SECONDS
         form = getattr(request, "response_form", None)
         if form is None and context["responses_open"]:
             # ?replytocom=<id> is the reply link: it works without JavaScript.

@@ -64,9 +64,13 @@ def entry_key(environ, path):
     return ENTRY.format(hashlib.sha256("\n".join(parts).encode()).hexdigest())
 
 
-# The tags other than SITE and the path tags that stored pages have carried in this
-# process ("posts", say): fetched with every entry, so that a hit takes one round trip.
+# The tags other than SITE and the path tags that pages have carried in this process
+# ("posts", say): fetched with every entry, so that a hit takes one round trip.
 seen_tags = set()
+
+
+def learn(tags):
+    seen_tags.update(tag for tag in tags if tag != SITE and not tag.startswith(path_tag("")))
 
 
 def tags_for_path(path):
@@ -87,6 +91,7 @@ def still_fresh(entry, known):
     times = {key: known[key] for key in keys if key in known}
     missing = [key for key in keys if key not in known]
     if missing:
+        learn(entry["tags"])
         times.update(cache.get_many(missing))
     # A forgotten change time (evicted, or a cleared cache) trusts nothing made before.
     return len(times) == len(keys) and all(entry["made"] > t for t in times.values())
@@ -107,8 +112,7 @@ def remember(key, made, tags, headers, content):
         # A change time this cache has forgotten counts as just before this page was
         # made: older entries are no longer trusted, this one is.
         cache.add(changed_key(tag), made - 0.001, timeout=None)
-        if tag != SITE and not tag.startswith(path_tag("")):
-            seen_tags.add(tag)
+    learn(tags)
     kept = {name: value for name, value in headers if name.lower() not in NOT_KEPT}
     entry = {"made": made, "tags": tags, "headers": kept, "content": content}
     cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)

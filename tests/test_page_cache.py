@@ -135,10 +135,11 @@ def test_removing_a_response_hides_it_at_once(client, admin_client, post, commit
     assert "Buy things" not in text(fetch(client, post.url))
 
 
-def test_a_hit_costs_one_round_trip_to_the_cache(client, post, monkeypatch):
+@pytest.fixture
+def cache_calls(monkeypatch):
+    """The calls made to the cache from now on, by method name."""
     from django.core.cache import cache
 
-    fetch(client, f"{post.url}responses/feed/"), fetch(client, post.url)
     calls, depth = [], []
 
     def counted(method):
@@ -157,9 +158,28 @@ def test_a_hit_costs_one_round_trip_to_the_cache(client, post, monkeypatch):
 
     for method in ("get", "get_many", "set", "set_many", "add"):
         monkeypatch.setattr(cache, method, counted(method))
+    return calls
+
+
+def test_a_hit_costs_one_round_trip_to_the_cache(client, post, request):
+    fetch(client, f"{post.url}responses/feed/"), fetch(client, post.url)
+    calls = request.getfixturevalue("cache_calls")
     assert fetch(client, post.url)["X-Page-Cache"] == "hit"
     assert fetch(client, f"{post.url}responses/feed/")["X-Page-Cache"] == "hit"
     assert calls == ["get_many", "get_many"]
+
+
+def test_a_new_process_learns_the_listings_tag_on_its_first_hit(client, post, request, monkeypatch):
+    from pagecache import store
+
+    fetch(client, "/blog/")
+    monkeypatch.setattr(store, "seen_tags", set())  # a worker that has stored nothing
+    calls = request.getfixturevalue("cache_calls")
+    assert fetch(client, "/blog/")["X-Page-Cache"] == "hit"
+    assert calls == ["get_many", "get_many"]  # the entry, then the tag it did not know
+    calls.clear()
+    assert fetch(client, "/blog/")["X-Page-Cache"] == "hit"
+    assert calls == ["get_many"]
 
 
 def test_changing_a_posts_address_shows_at_once(client, site_tree, post, committed):

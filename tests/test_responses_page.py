@@ -323,6 +323,31 @@ def test_every_page_of_responses_whatever_the_page_size(post, settings, per_page
         assert shown == page_responses
 
 
+@pytest.mark.parametrize("limit", [1, 3, 8, 200])
+def test_the_first_page_written_out_reads_as_the_orm_would(post, limit):
+    # Most post pages read their first page of responses with SQL written out
+    # (first_page_rows): the same rows, values and totals as the ORM's query.
+    from blog.responses.threads import (
+        first_page_rows,
+        response_target,
+        responses_in_order,
+        with_row_totals,
+    )
+
+    thread = make_response(post, name="Thread", url="http://example.com/")
+    make_response(post, name="Reply", parent_id=thread.pk)
+    make_response(post, name="Held", is_public=False)
+    make_response(post, name="Removed", is_removed=True)
+    for n in range(4):
+        make_response(post, name=f"Reader {n}", comment=f"Text <b>{n}</b> & more")
+    target = response_target(post)
+    ours = first_page_rows(*target, limit)
+    theirs = list(with_row_totals(responses_in_order(*target), limit))
+    assert [row._asdict() for row in ours] == [row._asdict() for row in theirs]
+    assert len(ours) == min(limit, 6)
+    assert ours[0].submit_date.tzinfo is not None
+
+
 # The response form blank, with errors, and with markup in every field (and a reply
 # to no number): what its markup must survive.
 FORM_STATES = pytest.mark.parametrize(

@@ -1,13 +1,19 @@
 """A post's responses as readers see them: in reading order, threads nested, numbered
 across the post, cut into pages as WordPress does; counts for listings; links to one."""
 
+import datetime
 from bisect import bisect_left
+from collections import namedtuple
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Count, F, Q, Window
+from django.utils import timezone
+from django_comments.models import Comment
 from django_comments_xtd.models import XtdComment
 
 # What the post page shows of a response. Its rows come as named tuples of these
@@ -81,6 +87,62 @@ def with_row_totals(in_order, limit):
     ]
 
 
+FirstPageRow = namedtuple("FirstPageRow", [*SHOWN_FIELDS, *ROW_TOTALS])
+
+
+@cache
+def first_page_sql(vendor):
+    """The query of `first_page_rows`, from the models' table and column names."""
+    name = connection.ops.quote_name
+    comment = {f.name: name(f.column) for f in Comment._meta.concrete_fields}
+    xtd = {f.name: name(f.column) for f in XtdComment._meta.local_concrete_fields}
+    columns = {
+        "pk": f"c.{comment['id']}",
+        "thread_id": f"x.{xtd['thread_id']}",
+        "parent_id": f"x.{xtd['parent_id']}",
+        "is_public": f"c.{comment['is_public']}",
+        "level": f"x.{xtd['level']}",
+        "user_id": f"c.{comment['user']}",
+        "user_name": f"c.{comment['user_name']}",
+        "user_url": f"c.{comment['user_url']}",
+        "comment": f"c.{comment['comment']}",
+        "submit_date": f"c.{comment['submit_date']}",
+    }
+    return (
+        f"SELECT {', '.join(columns[name] for name in SHOWN_FIELDS)}, "
+        "COUNT(*) OVER (), "
+        f"COUNT(*) FILTER (WHERE c.{comment['is_public']}) OVER (), "
+        f"COUNT(*) FILTER (WHERE x.{xtd['parent_id']} = c.{comment['id']}) OVER () "
+        f"FROM {name(Comment._meta.db_table)} c "
+        f"JOIN {name(XtdComment._meta.db_table)} x ON x.{xtd['comment_ptr']} = c.{comment['id']} "
+        f"WHERE c.{comment['content_type']} = %s AND c.{comment['object_pk']} = %s "
+        f"AND c.{comment['is_public']} AND NOT c.{comment['is_removed']} "
+        f"ORDER BY x.{xtd['thread_id']}, x.{xtd['order']} LIMIT %s"
+    )
+
+
+def first_page_rows(content_type_id, object_pk, limit):
+    """`with_row_totals(responses_in_order(content_type_id, object_pk), limit)`, the query
+    nearly every post page makes, written out: the ORM would build and compile it on
+    every request, which costs more than the database takes to run it.
+    tests/test_responses_page.py checks that both give the same rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(first_page_sql(connection.vendor), [content_type_id, object_pk, limit])
+        rows = cursor.fetchall()
+    aware = settings.USE_TZ and rows and timezone.is_naive(rows[0][SUBMIT_DATE])
+    return [
+        FirstPageRow(
+            *row[:SUBMIT_DATE],
+            timezone.make_aware(row[SUBMIT_DATE], datetime.UTC) if aware else row[SUBMIT_DATE],
+            *row[SUBMIT_DATE + 1 :],
+        )
+        for row in rows
+    ]
+
+
+SUBMIT_DATE = SHOWN_FIELDS.index("submit_date")
+
+
 @dataclass
 class ResponsePage:
     """One page of a post's responses: `roots` (ResponseNodes, replies nested), the
@@ -127,10 +189,14 @@ def response_page(post, number=1, held_ids=()):
     too long for those rows) takes two: the light rows of all, to number them and cut
     pages, then the page's own rows."""
     per_page = settings.BLOG_RESPONSES_PER_PAGE
-    in_order = responses_in_order(*response_target(post), held_ids)
+    target = response_target(post)
+    in_order = responses_in_order(*target, held_ids) if held_ids or number > 1 else None
     page_rows = None
     if number <= 1:
-        first_rows = list(with_row_totals(in_order, per_page * 4))
+        if in_order is None:
+            first_rows = first_page_rows(*target, per_page * 4)
+        else:
+            first_rows = list(with_row_totals(in_order, per_page * 4))
         numbers, threads, count = reading_order(first_rows)
         thread_total = len(threads)
         if not first_rows or first_rows[0].rows_in_all == len(first_rows):
@@ -140,6 +206,8 @@ def response_page(post, number=1, held_ids=()):
             page_rows = first_rows
             count, thread_total = first_rows[0].approved_in_all, first_rows[0].threads_in_all
     if page_rows is None:
+        if in_order is None:
+            in_order = responses_in_order(*target)
         light = in_order.values_list("pk", "thread_id", "parent_id", "is_public", named=True)
         numbers, threads, count = reading_order(light)
         thread_total = len(threads)

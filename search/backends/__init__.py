@@ -42,12 +42,12 @@ def among(queryset):
 
     A correlated EXISTS: PostgreSQL makes it a hash semi-join when many entries match
     and index lookups when few do; SQLite, given `IN (subquery)`, would list every
-    searched object first (10 ms for 10,000 posts, however rare the word).
+    searched object first, however rare the word.
 
     For a queryset marked by leaving_out(), the test is that no hidden object has the
     entry's id: an anti-join on the few hidden ones (drafts, private posts), where the
-    semi-join hashed every visible one first. On 10,000 posts, a word found in most
-    of them: 24 against 19 ms in PostgreSQL. It trusts the index to hold entries of
+    semi-join hashed every visible one first (faster for a word found in most posts;
+    bench/RESULTS.md has the figures). It trusts the index to hold entries of
     existing objects only, as the signal handlers keep it (deleting an object deletes
     its entry in the same transaction); the entries are of the queryset's model
     already (by content type)."""
@@ -84,8 +84,8 @@ def ranked_slice(queryset, entries, start, stop, best="DESC"):
     # No row to carry the count: none match, or the page is past the end (or empty).
     matches = rows[0][1] if rows else (0 if start == 0 < stop else None)
     object_ids = [row[0] for row in rows]
-    # Put in rank order here rather than by an ORDER BY CASE of the ids, which took
-    # 1-2 ms a page longer (loading ten posts: 4.2 against 5.8 ms).
+    # Put in rank order here rather than by an ORDER BY CASE of the ids, which made
+    # loading a page of posts slower (bench/RESULTS.md).
     loaded = queryset.in_bulk(object_ids)
     return RankedPage([loaded[pk] for pk in object_ids if pk in loaded], matches)
 

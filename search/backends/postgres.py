@@ -2,7 +2,7 @@
 
 Wagtail's backend joins the model's table to the index entries, matches the query
 against `title || body`, then ranks. Two things make that slow for a word found in most
-posts (measured on 10,000 posts, a search for "marketing" took 55-85 ms of SQL):
+posts (bench/RESULTS.md has the measurements):
 
 - The match joins the two stored tsvectors of every index entry before testing it. For
   queries that only ask for words to be present (no NOT), a match in the title alone or
@@ -125,18 +125,16 @@ class PostgresSearchResults(CountedResults, postgres.PostgresSearchResults):
 class PostgresIndex(TitleWeightsOnRebuild, postgres.PostgresIndex):
     """Wagtail's index entries, each written once and only when it changes.
 
-    Wagtail's add_items inserts an entry with a title weight (`title_norm`) of 1.0,
-    then updates every entry holding 1.0 to the real weight: the average title length
-    over the entry's title length. Two writes an entry leave a freshly indexed table
-    half free space (88 MB against 44 for 10,000 posts), and a search for a word in
-    most posts reads all of it: bench/search.py's slowest queries took 40-45 ms of
-    SQL against 28-35 (four runs each, in turn). Here one statement writes the
-    entries with their weights, worked out as Wagtail's refresh does (the average
-    over every entry once these are written), and skips an entry whose columns would
-    not change, so indexing an unchanged site again writes nothing. The full refresh
-    at the end of `update_index` likewise writes only the weights that change. Other
-    entries keep their weights until then, as in Wagtail.
-    """
+    Wagtail's add_items inserts an entry with a title weight (`title_norm`) of 1.0, then
+    updates every entry holding 1.0 to the real weight: the average title length over
+    the entry's title length. Two writes an entry leave a freshly indexed table half
+    free space, and a search for a word in most posts reads all of it, which made
+    bench/search.py's slowest queries markedly slower (bench/RESULTS.md). Here one
+    statement writes the entries with their weights, worked out as Wagtail's refresh
+    does (the average over every entry once these are written), and skips an entry whose
+    columns would not change, so indexing an unchanged site again writes nothing. The
+    full refresh at the end of `update_index` likewise writes only the weights that
+    change. Other entries keep their weights until then, as in Wagtail."""
 
     def add_items(self, model, objs):
         if not model.get_search_fields():

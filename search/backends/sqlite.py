@@ -2,7 +2,7 @@
 
 Wagtail's backend ranks with a subquery per candidate row, and SQLite drives its
 full-text lookup from the content-type index, so each of those runs the MATCH again: a
-common word over 10,000 posts took 40 to 70 s. Here the MATCH runs once, scoring every
+common word over thousands of posts took many seconds. Here the MATCH runs once, scoring every
 match with bm25, and the count and the page come from that list in the same query
 (search/backends/__init__.py: ranked_slice). Scores are Wagtail's own.
 """

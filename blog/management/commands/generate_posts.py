@@ -15,15 +15,15 @@ nested up to the deepest level the site allows (for benchmarks of a long discuss
 It comes after the other posts and their responses, so the seed writes the same posts
 with or without it.
 
-Speed: adding pages one by one (`add_child`, then a revision and its publish) costs
-some 40 ms a post. This writes the rows in bulk instead, in one transaction: the page
-tree paths computed as treebeard would, the Page rows, the post rows, the tag links
-and the search index entries, a batch at a time. What a one-by-one publish does and
-this does not: no revisions or log entries (the admin shows the page itself, as for
-any page without a revision), no page_published signal (so no email to subscribers),
-no reference index entries (`manage.py rebuild_references_index` adds them). On
-PostgreSQL it ends with ANALYZE of the tables it filled, as after any bulk load.
-"""
+Speed: adding pages one by one (`add_child`, then a revision and its publish) is slow
+for thousands of posts (bench/RESULTS.md). This writes the rows in bulk instead, in one
+transaction: the page tree paths computed as treebeard would, the Page rows, the post
+rows, the tag links and the search index entries, a batch at a time. What a one-by-one
+publish does and this does not: no revisions or log entries (the admin shows the page
+itself, as for any page without a revision), no page_published signal (so no email to
+subscribers), no reference index entries (`manage.py rebuild_references_index` adds
+them). On PostgreSQL it ends with ANALYZE of the tables it filled, as after any bulk
+load."""
 
 import datetime
 import html
@@ -666,7 +666,7 @@ class Command(BaseCommand):
 
         Until autovacuum analyzes them (never, where it is switched off) the planner
         guesses from stale or missing statistics, and a search with a year or tag filter
-        on 10,000 fresh posts measured over 15 s instead of 14 ms.
+        on fresh posts ran orders of magnitude slower (bench/RESULTS.md).
         """
         connection = connections[router.db_for_write(BlogPostPage)]
         if connection.vendor != "postgresql":
