@@ -1,5 +1,6 @@
 """Queries a request, counted apart from the load: in a child process with the site
-benchmark's settings and database, each URL twice with Django's test Client.
+benchmark's settings and database, each URL twice through the site's own WSGI entry point
+(config.wsgi: the page cache's layer, then Django), as gunicorn calls it.
 
 The bench runs this file as a script (`python bench/query_count.py SPEC`); the child
 prints one line, QUERIES and the counts as JSON, which `count_queries` reads.
@@ -14,23 +15,38 @@ from site_data import ROOT, setup_django
 
 
 def count_queries_child(spec):
-    """Run in a child: each URL twice with a fresh test Client; print the counts as JSON."""
+    """Run in a child: each URL twice as a new visitor; print the counts as JSON."""
     setup_django()
     from django.core.cache import caches
     from django.db import connection
-    from django.test import Client
+    from django.test import RequestFactory
     from django.test.utils import CaptureQueriesContext
 
     import blog
+    from config.wsgi import application
+
+    def get(path):
+        environ = RequestFactory().get(path, HTTP_HOST=spec["host"]).environ  # no cookies
+        sent = {}
+
+        def start_response(status, headers, exc_info=None):
+            sent["status"] = int(status.split()[0])
+
+        result = application(environ, start_response)
+        try:
+            b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        return sent["status"]
 
     counts = {}
     for key, path in spec["paths"].items():
         tries = []
         for _ in range(2):
-            client = Client(HTTP_HOST=spec["host"])  # a new visitor: no cookies
             with CaptureQueriesContext(connection) as captured:
-                response = client.get(path)
-            tries.append((response.status_code, len(captured.captured_queries)))
+                status = get(path)
+            tries.append((status, len(captured.captured_queries)))
         counts[key] = {
             "status": tries[1][0],
             "queries_first": tries[0][1],

@@ -22,6 +22,7 @@ from wagtail.search import index
 from pagecache.snapshot import PublicFromSnapshot, RestrictionsFromSnapshot
 from pagecache.tags import SITE, page_path, path_tag
 
+from . import lookups
 from .blocks import BodyBlock
 from .feeds import (
     LatestPostsFeed,
@@ -79,12 +80,7 @@ class BlogIndexPage(RestrictionsFromSnapshot, RoutablePageMixin, Page):
             try:
                 self.resolve_subpage("/" + "/".join(path_components) + "/")
             except Http404:
-                post = (
-                    BlogPostPage.objects.child_of(self)
-                    .filter(slug=path_components[0])
-                    .select_related("author")
-                    .first()
-                )
+                post = lookups.post_by_slug(BlogPostPage, self, path_components[0])
                 if post is not None:
                     post.blog_index = self
                     post.served_as_saved = True
@@ -281,7 +277,7 @@ class BlogPostPage(RestrictionsFromSnapshot, RoutablePageMixin, Page):
     def tag_list(self):
         """Tags in name order (a listing sets them for all its posts: attach_tags)."""
         if self.served_as_saved:
-            return in_name_order(BlogTag.objects.filter(tagged_posts__content_object_id=self.pk))
+            return in_name_order(lookups.tags_of_post(BlogTag, BlogPostTag, self.pk))
         # A preview's tags are the draft's, held in memory by the tag manager.
         return in_name_order(self.tags.all())
 

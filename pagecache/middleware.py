@@ -9,22 +9,24 @@ from .wsgi import TAGS_HEADER
 
 class CacheTagsMiddleware:
     """Marks the pages that the page cache (pagecache/wsgi.py) may store: a page of a
-    cacheable request that says what it shows (`request.cache_tags`, set for Wagtail
-    pages by the before_serve_page hook and for other views by `tags.tagged`), answered
-    200 without cookies or private data. They get public Cache-Control for a CDN, the
-    tags in a `Cache-Tag` header for the cache, and `X-Page-Cache: miss`."""
+    cacheable request that says what it shows (`request.cache_tags`, a function that
+    gives the tags, set for Wagtail pages by the before_serve_page hook and for other
+    views by `tags.tagged`), answered 200 without cookies or private data. They get
+    public Cache-Control for a CDN, the tags in a `Cache-Tag` header for the cache, and
+    `X-Page-Cache: miss`."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        tags = getattr(request, "cache_tags", None)
+        cache_tags = getattr(request, "cache_tags", None)
         if (
-            tags
+            cache_tags is not None
             and request.method == "GET"
             and store.cacheable_request(request.method, request.COOKIES)
             and store.cacheable_response(request, response)
+            and (tags := cache_tags())
         ):
             store.public_cache_control(response)
             response[TAGS_HEADER] = " ".join(tags)

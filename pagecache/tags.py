@@ -71,7 +71,7 @@ def tagged(*tags):
     def decorate(view):
         @wraps(view)
         def view_with_tags(request, *args, **kwargs):
-            request.cache_tags = list(tags)
+            request.cache_tags = lambda: list(tags)
             return view(request, *args, **kwargs)
 
         return view_with_tags

@@ -208,3 +208,31 @@ def test_a_preview_shows_the_drafts_tags_and_the_live_page_the_saved_ones(client
     publish(draft)
     client.logout()
     assert "draft only" in client.get(post.url).content.decode()
+
+
+def test_the_post_and_its_tags_written_out_read_as_the_orm_would(site_tree):
+    # A post's address is looked up with SQL written out (blog/lookups.py): the same
+    # post, author and tags as the querysets it replaces, and nothing for other slugs.
+    from django.forms.models import model_to_dict
+
+    from blog import lookups
+    from blog.models import BlogPostPage, BlogPostTag, BlogTag
+
+    author = make_author()
+    post = make_post(site_tree.blog, "First", author=author, tags=[make_tag("niche")])
+    make_post(site_tree.blog, "Second", tags=[make_tag("long tail")])
+    ours = lookups.post_by_slug(BlogPostPage, site_tree.blog, post.slug)
+    theirs = (
+        BlogPostPage.objects.child_of(site_tree.blog)
+        .filter(slug=post.slug)
+        .select_related("author")
+        .get()
+    )
+    assert model_to_dict(ours) == model_to_dict(theirs)
+    assert (ours.first_published_at, ours.date) == (theirs.first_published_at, theirs.date)
+    assert ours.author.get_full_name() == theirs.author.get_full_name() != ""
+    assert ours.author.username == author.username
+    assert lookups.post_by_slug(BlogPostPage, site_tree.blog, "no-such-post") is None
+    tags = lookups.tags_of_post(BlogTag, BlogPostTag, post.pk)
+    assert tags == list(BlogTag.objects.filter(tagged_posts__content_object_id=post.pk))
+    assert [tag.name for tag in tags] == ["niche"]
