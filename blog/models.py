@@ -33,12 +33,12 @@ from .feeds import (
 from .responses import threads
 from .responses.forms import ResponseForm
 from .responses.held import held_ids_from
-from .responses.models import CommentSettings, ReplyNotice
+
+# Defined beside the modules that use them; imported here, so that `blog.models` names
+# every model of the blog.
+from .responses.models import CommentSettings, ReplyNotice  # noqa: F401
 from .responses.threads import attach_response_counts
 from .tagging import BlogPostTag, BlogTag, attach_tags, in_name_order
-
-# Models of this app defined beside the modules that use them.
-__all__ = ["BlogPostTag", "BlogTag", "CommentSettings", "ReplyNotice"]
 
 # The cache tag of every page that lists posts (home, the index, archives, feeds,
 # New Here?, the sitemap): a post's publication or responses make them stale.
