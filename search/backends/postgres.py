@@ -26,13 +26,12 @@ once, which halves the table.
 
 from django.db.models import F, Q
 from django.db.models.expressions import CombinedExpression
-from django.db.models.sql.subqueries import InsertQuery
 from modelsearch.backends.database.postgres import postgres
 from modelsearch.query import Fuzzy, MatchAll, Not, PlainText
 from modelsearch.utils import get_descendants_content_types_pks
 
 from . import CountedResults, among, object_pk, ranked_slice, wagtails_rank
-from .modelsearch_hooks import TitleWeightsOnRebuild
+from .modelsearch_hooks import TitleWeightsOnRebuild, value_compiler
 
 
 def asks_for_absent_words(query):
@@ -143,7 +142,7 @@ class PostgresIndex(TitleWeightsOnRebuild, postgres.PostgresIndex):
         if not indexers:
             return
         table = postgres.IndexEntry._meta.db_table
-        compiler = InsertQuery(postgres.IndexEntry).get_compiler(connection=self.write_connection)
+        compile_value = value_compiler(postgres.IndexEntry, self.write_connection)
         content_type_pk = postgres.get_content_type_pk(model)
         rows, params = [], []
         for indexer in indexers:
@@ -151,8 +150,7 @@ class PostgresIndex(TitleWeightsOnRebuild, postgres.PostgresIndex):
             params.extend((content_type_pk, indexer.id))
             for name in ("title", "autocomplete", "body"):
                 field = postgres.IndexEntry._meta.get_field(name)
-                value = compiler.prepare_value(field, getattr(indexer, name))
-                sql, value_params = value.as_sql(compiler, self.write_connection)
+                sql, value_params = compile_value(field, getattr(indexer, name))
                 vectors.append(sql)
                 params.extend(value_params)
             params.extend((indexer.title_text, indexer.body_text))
