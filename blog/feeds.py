@@ -10,7 +10,6 @@ import datetime
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.syndication.views import Feed
 from django.http import Http404, JsonResponse
@@ -21,14 +20,8 @@ from django.utils.html import escape
 from django_comments_xtd.models import XtdComment
 from wagtail.models import Site
 
-from .responses.threads import response_page_numbers, response_path
+from .responses.threads import post_model, response_page_numbers, response_path
 from .tagging import BlogTag, attach_tags
-
-
-def post_model():
-    # Named, not imported: the page models import this module for their feed routes.
-    return apps.get_model("blog", "BlogPostPage")
-
 
 # kind: (MIME type, label); RSS first, as the feed readers expect by default.
 POST_FEED_FORMATS = {

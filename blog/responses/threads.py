@@ -35,7 +35,7 @@ SHOWN_FIELDS = (
 
 def post_model():
     """The page type that takes responses: named, not imported, since the page models
-    import the responses' modules."""
+    import the responses' modules (and the feeds)."""
     return apps.get_model("blog", "BlogPostPage")
 
 
@@ -91,7 +91,7 @@ FirstPageRow = namedtuple("FirstPageRow", [*SHOWN_FIELDS, *ROW_TOTALS])
 
 
 @cache
-def first_page_sql(vendor):
+def first_page_sql():
     """The query of `first_page_rows`, from the models' table and column names."""
     name = connection.ops.quote_name
     comment = {f.name: name(f.column) for f in Comment._meta.concrete_fields}
@@ -127,7 +127,7 @@ def first_page_rows(content_type_id, object_pk, limit):
     every request, which costs more than the database takes to run it.
     tests/test_responses_page.py checks that both give the same rows."""
     with connection.cursor() as cursor:
-        cursor.execute(first_page_sql(connection.vendor), [content_type_id, object_pk, limit])
+        cursor.execute(first_page_sql(), [content_type_id, object_pk, limit])
         rows = cursor.fetchall()
     aware = settings.USE_TZ and rows and timezone.is_naive(rows[0][SUBMIT_DATE])
     return [
